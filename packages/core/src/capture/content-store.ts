@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+
+/** The result of storing content. */
+export interface StoredContent {
+  /** sha256 of the bytes, lower-case hex: the content address. */
+  readonly hash: string;
+  readonly size: number;
+  /** False when identical content was already stored (deduplicated). */
+  readonly written: boolean;
+}
+
+/** Content-addressed blob storage, as seen by resource definitions. */
+export interface ContentStore {
+  /** Whether content with this sha256 (hex) is already stored. */
+  has(hash: string): Promise<boolean>;
+  /**
+   * Streams content into the store, hashing as it goes; never holds the whole content in memory.
+   * With `expectedHash`, content whose sha256 differs is rejected and nothing is kept.
+   */
+  putStream(source: Readable | AsyncIterable<Uint8Array>, options?: { expectedHash?: string }): Promise<StoredContent>;
+  /** Stores small content held in memory. */
+  putBytes(bytes: Uint8Array): Promise<StoredContent>;
+}

@@ -1,0 +1,34 @@
+/** Region name used for resources of globally scoped services (IAM, CloudFront, Route53). */
+export const GLOBAL_REGION = 'global' as const;
+
+/** Key in a document that marks a sealed (encrypted) secret value. */
+export const SEALED_MARKER = '$sealed' as const;
+
+/** Key in a document that marks a field Tidemark could not read (denied or failed). */
+export const UNKNOWN_MARKER = '$unknown' as const;
+
+/** Kinds of cause that make Tidemark append a version. */
+export const CauseKind = {
+  BASELINE: 'baseline',
+  EVENT: 'event',
+  RECONCILE: 'reconcile',
+} as const;
+
+/** Kinds of gap: something Tidemark could not capture, recorded as data rather than thrown. */
+export const GapKind = {
+  /** The caller's credentials may not make this call (IAM, SCP, bucket policy, explicit deny). */
+  DENIED: 'denied',
+  /** The content exists but cannot be read until it is restored (S3 GLACIER, DEEP_ARCHIVE). */
+  NEEDS_RESTORE: 'needs-restore',
+  /** The call failed for another reason after retries (throttling, service error). */
+  ERROR: 'error',
+} as const;
+
+/** Default number of AWS calls in flight per service during a capture. */
+export const DEFAULT_SERVICE_CONCURRENCY: Readonly<Record<string, number>> = {
+  s3: 16,
+  lambda: 8,
+};
+
+/** Objects larger than this are downloaded as sequential ranged GETs of this size. */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;

@@ -1,0 +1,65 @@
+import type { CloudTrailRecord } from '../types/cloudtrail.js';
+import type { ResourceRef } from '../types/resource.js';
+
+/** Why an input event leads to no capture. */
+export const SkipReason = {
+  /** A read-only call (`readOnly: true`, or a Get/List/Describe/Head call). */
+  READ_ONLY: 'read-only',
+  /** The call failed (`errorCode` present and non-empty). */
+  FAILED_CALL: 'failed-call',
+  /** A service, event or resource type Tidemark does not capture. */
+  UNSUPPORTED: 'unsupported',
+  /** The event names a supported change, but not which resource (a redacted bucket name). */
+  UNRESOLVABLE: 'unresolvable',
+  /** Not an API call or object notification (an ACM expiry warning, a scheduled event). */
+  NOT_A_CHANGE: 'not-a-change',
+  /** Input that is not JSON, or JSON in none of the accepted shapes. */
+  MALFORMED: 'malformed',
+} as const;
+
+export type SkipReasonCode = (typeof SkipReason)[keyof typeof SkipReason];
+
+/** One change notification, whatever shape it arrived in. */
+export type ChangeEvent =
+  | { readonly kind: 'cloudtrail'; readonly record: CloudTrailRecord; readonly source: string }
+  | {
+      readonly kind: 's3-notification';
+      /** `Object Created` or `Object Deleted`. */
+      readonly detailType: string;
+      readonly account?: string;
+      readonly region?: string;
+      readonly time?: string;
+      readonly id?: string;
+      readonly bucket: string;
+      readonly key: string;
+      /** `reason` of the notification (`PutObject`, `DeleteObject`, `Lifecycle Expiration`). */
+      readonly reason?: string;
+      readonly requester?: string;
+      readonly source: string;
+    }
+  /** Input that parsed as JSON but is not a change event, or did not parse at all. */
+  | { readonly kind: 'other'; readonly reason: SkipReasonCode; readonly detail: string; readonly source: string };
+
+/** Who made a change and when, as recorded with the versions it causes. */
+export interface EventCause {
+  readonly kind: 'event';
+  readonly eventId?: string;
+  readonly eventName: string;
+  readonly eventTime?: string;
+  /** ARN (or service name) of the principal who made the call. */
+  readonly principal?: string;
+  /** How many events were coalesced into this capture. */
+  readonly coalesced?: number;
+}
+
+/** What one input event maps to. */
+export interface MappedEvent {
+  /** Where the event came from: `file.json#3` (zero-based position in that input). */
+  readonly source: string;
+  /** The cause to record with the resulting versions; absent when skipped before it could be read. */
+  readonly cause?: EventCause;
+  /** Resources to capture again; empty when skipped. */
+  readonly resources: readonly ResourceRef[];
+  /** Set when the event maps to nothing, with the reason. */
+  readonly skipped?: { readonly reason: SkipReasonCode; readonly detail: string };
+}
