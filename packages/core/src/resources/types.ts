@@ -40,6 +40,11 @@ export interface ResourceDefinition {
    * (S3 objects are listed per bucket by `listChildren`).
    */
   readonly listedByParent?: boolean;
+  /**
+   * Whether the user's selection includes this resource (S3 objects outside `ctx.objects`). A resource not
+   * selected is neither captured from events nor confirmed deleted by a baseline. @default every resource
+   */
+  selected?(ctx: CaptureContext, id: string): boolean;
   /** Enumerates the resources of this type in one region (or once, for global services, with `global`). */
   list(ctx: CaptureContext, region: string): AsyncIterable<ListedResource>;
   /** Reads one resource; `previous` lets content that did not change be reused instead of downloaded. */

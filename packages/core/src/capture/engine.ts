@@ -1,0 +1,172 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { AwsClients } from '../aws/clients.js';
+import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
+import { DEFAULT_PART_SIZE, DEFAULT_SERVICE_CONCURRENCY } from '../constants.js';
+import { UnknownResourceTypeError } from '../errors.js';
+import type { ResourceDefinition } from '../resources/types.js';
+import type { SecretSealer } from '../secrets/sealer.js';
+import type { VersionCause } from '../store/records.js';
+import type { VersionDraft, VersionStore } from '../store/version-store.js';
+import type { ResourceRef } from '../types/resource.js';
+import type { ContentStore } from './content-store.js';
+import type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
+import { prepareDocument } from './document.js';
+import type { CaptureOutcome } from './outcome.js';
+
+/** Everything the capture engine works with. */
+export interface CaptureEngineOptions {
+  readonly store: VersionStore;
+  readonly clients: AwsClients;
+  readonly sealer: SecretSealer;
+  readonly registry: readonly ResourceDefinition[];
+  /** The account the credentials belong to; asked of STS when absent. */
+  readonly account?: string;
+  /** Region for account-level calls (STS). @default us-east-1 */
+  readonly homeRegion?: string;
+  /** Which S3 objects have their content captured. @default every object */
+  readonly objects?: ObjectSelection;
+  /** @default 8 MiB */
+  readonly partSize?: number;
+  /** AWS calls in flight per service. @default DEFAULT_SERVICE_CONCURRENCY */
+  readonly concurrency?: Readonly<Record<string, number>>;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** Called after every capture, for progress displays. */
+  readonly onCapture?: (outcome: CaptureOutcome) => void;
+}
+
+/**
+ * The one capture engine behind baselines, ingested events, and later the deployed consumer and `watch`:
+ * describes a resource, prepares its document, and appends a version when it changed.
+ */
+export class CaptureEngine {
+  readonly account: string;
+  readonly store: VersionStore;
+  readonly context: CaptureContext;
+  readonly registry: readonly ResourceDefinition[];
+  readonly #sealer: SecretSealer;
+  readonly #now: () => Date;
+  readonly #onCapture: ((outcome: CaptureOutcome) => void) | undefined;
+
+  private constructor(options: CaptureEngineOptions, account: string) {
+    this.account = account;
+    this.store = options.store;
+    this.registry = options.registry;
+    this.#sealer = options.sealer;
+    this.#now = options.now ?? (() => new Date());
+    this.#onCapture = options.onCapture;
+    const counters: CaptureCounters = { bytesDownloaded: 0, bytesStored: 0, bytesDeduplicated: 0 };
+    const limits = new Map<string, LimitFunction>();
+    const concurrency = { ...DEFAULT_SERVICE_CONCURRENCY, ...options.concurrency };
+    this.context = {
+      account,
+      clients: options.clients,
+      content: countingContent(options.store.content, counters),
+      limit: (service) => {
+        let limit = limits.get(service);
+        if (!limit) {
+          limit = pLimit(concurrency[service] ?? 4);
+          limits.set(service, limit);
+        }
+        return limit;
+      },
+      objects: options.objects ?? {},
+      partSize: options.partSize ?? DEFAULT_PART_SIZE,
+      counters,
+    };
+  }
+
+  /** Creates an engine, asking STS which account the credentials belong to unless told. */
+  static async create(options: CaptureEngineOptions): Promise<CaptureEngine> {
+    const account =
+      options.account ??
+      (await options.clients.sts(options.homeRegion ?? 'us-east-1').send(new GetCallerIdentityCommand({})))
+        .Account;
+    if (!account) throw new Error('STS GetCallerIdentity returned no account');
+    return new CaptureEngine(options, account);
+  }
+
+  /** The definition of a type, or an error naming the known types. */
+  definition(type: string): ResourceDefinition {
+    const definition = this.registry.find((candidate) => candidate.type === type);
+    if (!definition)
+      throw new UnknownResourceTypeError(
+        type,
+        this.registry.map((d) => d.type),
+      );
+    return definition;
+  }
+
+  /**
+   * Captures one resource and appends a version when it changed. Never throws: every failure is an outcome.
+   * With a listing fingerprint equal to the latest version's, nothing is read at all.
+   */
+  async capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
+    const outcome = await this.#capture(resource, cause, fingerprint).catch(
+      (error: unknown): CaptureOutcome => ({ status: 'failed', resource, error: describeError(error) }),
+    );
+    this.#onCapture?.(outcome);
+    return outcome;
+  }
+
+  async #capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
+    const definition = this.definition(resource.type);
+    const latest = this.store.latest(resource);
+    const current = latest && !latest.record.deleted && latest.record.document ? latest : undefined;
+    if (fingerprint !== undefined && current?.record.fingerprint === fingerprint)
+      return { status: 'unchanged', resource, version: current };
+    const previous = current && {
+      document: await this.store.readDocument(current.record.document as string),
+      blobs: current.record.blobs,
+      ...(current.record.fingerprint === undefined ? {} : { fingerprint: current.record.fingerprint }),
+    };
+    const described = await definition.describe(this.context, resource.id, resource.region, previous);
+    const base = { resource, capturedAt: this.#now().toISOString(), cause };
+    let draft: VersionDraft;
+    if (described.status === 'gap') return { status: 'gap', resource, gap: described.gap };
+    if (described.status === 'not-found') {
+      if (!current) return { status: 'absent', resource };
+      draft = { ...base, deleted: true, document: null, blobs: {}, gaps: [] };
+    } else {
+      const document = prepareDocument(definition, described.raw, this.#sealer);
+      const bytes = Buffer.from(canonicalJson(document), 'utf8');
+      const hash = sha256Hex(bytes);
+      const blobs = described.blobs ?? {};
+      const changed = current?.record.document !== hash || canonicalJson(current.record.blobs) !== canonicalJson(blobs);
+      if (changed) await this.store.content.putBytes(bytes);
+      draft = {
+        ...base,
+        deleted: false,
+        document: hash,
+        blobs,
+        ...(described.fingerprint === undefined ? {} : { fingerprint: described.fingerprint }),
+        gaps: [...(described.gaps ?? [])],
+      };
+    }
+    const result = await this.store.append(draft);
+    return result.appended && result.version
+      ? { status: 'appended', resource, version: result.version }
+      : { status: 'unchanged', resource, ...(result.version ? { version: result.version } : {}) };
+  }
+}
+
+/** Wraps a content store so every write is counted as stored or deduplicated bytes. */
+function countingContent(content: ContentStore, counters: CaptureCounters): ContentStore {
+  const count = <T extends { size: number; written: boolean }>(stored: T): T => {
+    if (stored.written) counters.bytesStored += stored.size;
+    else counters.bytesDeduplicated += stored.size;
+    return stored;
+  };
+  return {
+    has: (hash) => content.has(hash),
+    putStream: async (source, options) => count(await content.putStream(source, options)),
+    putBytes: async (bytes) => count(await content.putBytes(bytes)),
+  };
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}

@@ -1,0 +1,155 @@
+import { InputError } from '../errors.js';
+import type { StateFilter } from '../store/index-db.js';
+import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
+import type { VersionStore } from '../store/version-store.js';
+import type { JsonObject } from '../types/json.js';
+import type { Gap, ResourceRef } from '../types/resource.js';
+import { type FieldChange, fieldChanges } from './changes.js';
+
+/** One resource as it was at a moment. Stable shape (`--json`). */
+export interface StateEntry {
+  readonly resource: ResourceRef;
+  readonly seq: number;
+  /** Hash of the version record. */
+  readonly version: string;
+  readonly capturedAt: string;
+  readonly cause: VersionCause;
+  readonly deleted: boolean;
+  readonly document: string | null;
+  readonly blobs: Readonly<Record<string, string>>;
+  readonly gaps: readonly Gap[];
+}
+
+/** One version in a resource's history, with what changed since the one before. */
+export interface HistoryEntry extends StateEntry {
+  readonly changes: readonly FieldChange[];
+}
+
+/** What differs between two moments. Stable shape (`--json`). */
+export interface StateDiff {
+  readonly from: string;
+  readonly to: string;
+  readonly added: readonly StateEntry[];
+  readonly removed: readonly StateEntry[];
+  readonly changed: ReadonlyArray<{
+    readonly resource: ResourceRef;
+    readonly from: StateEntry;
+    readonly to: StateEntry;
+    readonly changes: readonly FieldChange[];
+  }>;
+}
+
+function toEntry({ hash, record }: Hashed<VersionRecord>): StateEntry {
+  return {
+    resource: record.resource,
+    seq: record.seq,
+    version: hash,
+    capturedAt: record.capturedAt,
+    cause: record.cause,
+    deleted: record.deleted,
+    document: record.document,
+    blobs: record.blobs,
+    gaps: record.gaps,
+  };
+}
+
+/** Resources that existed at `at`, with the version each had then. */
+export function stateAt(store: VersionStore, at: Date, filter: StateFilter = {}): StateEntry[] {
+  return store.index
+    .stateAt(at.toISOString(), filter)
+    .filter((version) => !version.record.deleted)
+    .map(toEntry);
+}
+
+async function documentOf(store: VersionStore, entry: StateEntry | undefined): Promise<JsonObject | undefined> {
+  if (!entry?.document) return undefined;
+  const document = await store.readDocument(entry.document);
+  return Object.keys(entry.blobs).length > 0 ? { ...document, $blobs: { ...entry.blobs } } : document;
+}
+
+/** Field-level changes between two versions, including changed content blobs (as `$blobs.<name>`). */
+async function changesBetween(
+  store: VersionStore,
+  before: StateEntry | undefined,
+  after: StateEntry | undefined,
+): Promise<FieldChange[]> {
+  return fieldChanges(await documentOf(store, before), await documentOf(store, after));
+}
+
+/** Every version of a resource, oldest first, each with its changes from the one before. */
+export async function history(store: VersionStore, resource: ResourceRef): Promise<HistoryEntry[]> {
+  const entries = store.index.history(resource).map(toEntry);
+  return Promise.all(
+    entries.map(async (entry, position) => ({
+      ...entry,
+      changes: await changesBetween(store, entries[position - 1], entry.deleted ? undefined : entry),
+    })),
+  );
+}
+
+/** Resources added, removed and changed (with field-level changes) between two moments. */
+export async function diffStates(
+  store: VersionStore,
+  from: Date,
+  to: Date,
+  filter: StateFilter = {},
+): Promise<StateDiff> {
+  const key = (entry: StateEntry) => `${entry.resource.account}/${entry.resource.region}/${entry.resource.type}/${entry.resource.id}`;
+  const before = new Map(stateAt(store, from, filter).map((entry) => [key(entry), entry]));
+  const after = new Map(stateAt(store, to, filter).map((entry) => [key(entry), entry]));
+  const added = [...after.values()].filter((entry) => !before.has(key(entry)));
+  const removed = [...before.values()].filter((entry) => !after.has(key(entry)));
+  const pairs = [...after.values()]
+    .map((entry) => [before.get(key(entry)), entry] as const)
+    .filter(
+      (pair): pair is readonly [StateEntry, StateEntry] => pair[0] !== undefined && pair[0].version !== pair[1].version,
+    );
+  const changed = await Promise.all(
+    pairs.map(async ([older, newer]) => ({
+      resource: newer.resource,
+      from: older,
+      to: newer,
+      changes: await changesBetween(store, older, newer),
+    })),
+  );
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    added,
+    removed,
+    changed: changed.filter((entry) => entry.changes.length > 0),
+  };
+}
+
+/** A resource's version at a moment (the latest by default) and its document. */
+export async function showResource(
+  store: VersionStore,
+  resource: ResourceRef,
+  at?: Date,
+): Promise<{ entry: StateEntry; document: JsonObject | null }> {
+  const versions = store.index.history(resource).map(toEntry);
+  const entry = at ? versions.filter((v) => v.capturedAt <= at.toISOString()).at(-1) : versions.at(-1);
+  if (!entry)
+    throw new InputError(
+      `${resource.type} ${resource.id} has no version${at ? ` at or before ${at.toISOString()}` : ''}`,
+    );
+  return { entry, document: entry.document ? await store.readDocument(entry.document) : null };
+}
+
+const TYPED_REFERENCE = /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+):(.+)$/;
+
+/**
+ * Finds the resource a user means: `AWS::Type::Name:id` or a bare id, optionally in a region.
+ * Errors list the candidates when the reference is ambiguous.
+ */
+export function resolveResource(store: VersionStore, reference: string, region?: string): ResourceRef {
+  const typed = TYPED_REFERENCE.exec(reference);
+  const filter = typed
+    ? { type: typed[1] as string, id: typed[2] as string, ...(region ? { region } : {}) }
+    : { id: reference, ...(region ? { region } : {}) };
+  const found = store.index.findResources(filter);
+  if (found.length === 1) return found[0] as ResourceRef;
+  if (found.length === 0) throw new InputError(`no resource ${reference} in the store`);
+  const candidates = found.map((ref) => `${ref.type}:${ref.id} (${ref.region})`).join(', ');
+  throw new InputError(`${reference} is ambiguous: ${candidates}; give the type or --region`);
+}

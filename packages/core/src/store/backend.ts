@@ -1,0 +1,34 @@
+import type { Readable } from 'node:stream';
+import type { StoredContent } from '../capture/content-store.js';
+
+/**
+ * Where the store's keys live. Every write is all-or-nothing: a reader never sees a half-written key.
+ * A local folder is one backend; an S3 bucket is another, with the same keys.
+ */
+export interface StoreBackend {
+  /** Where the store is, for messages (`/path/to/store`, `s3://bucket/prefix`). */
+  readonly location: string;
+  /** The key's bytes, or undefined when it does not exist. */
+  read(key: string): Promise<Buffer | undefined>;
+  /** The key's bytes as a stream, or undefined when it does not exist. */
+  readStream(key: string): Promise<Readable | undefined>;
+  exists(key: string): Promise<boolean>;
+  /**
+   * Creates a key that must not exist yet, durably. Resolves false, changing nothing, when it already exists:
+   * the primitive that lets concurrent writers append to a chain without losing each other's versions.
+   */
+  create(key: string, bytes: Uint8Array): Promise<boolean>;
+  /**
+   * Streams content into the blob whose key `keyFor` derives from its sha256, hashing as it goes.
+   * Identical content already stored is not written again. With `expectedHash`, other content is rejected.
+   */
+  putBlob(
+    source: Readable | AsyncIterable<Uint8Array>,
+    keyFor: (hash: string) => string,
+    expectedHash?: string,
+  ): Promise<StoredContent>;
+  /** Keys under a prefix, in lexical order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** A local folder where caches (the SQLite index) may be kept. */
+  readonly cacheDirectory: string;
+}

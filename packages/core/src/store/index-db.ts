@@ -1,0 +1,196 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ResourceRef } from '../types/resource.js';
+import { resourceFolder } from './layout.js';
+import type { BaselineManifest, BaselineSummary, Hashed, VersionRecord } from './records.js';
+
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (
+  rid TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resources_type ON resources (type, region);
+CREATE TABLE IF NOT EXISTS versions (
+  rid TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, captured_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (rid, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS versions_time ON versions (captured_at);
+CREATE TABLE IF NOT EXISTS baselines (
+  seq INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
+  started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL
+);
+`;
+
+/** A version as the index returns it. */
+export type IndexedVersion = Hashed<VersionRecord>;
+
+/** Filters for state queries. */
+export interface StateFilter {
+  readonly type?: string;
+  readonly region?: string;
+  /** SQLite GLOB pattern on the identifier (`*`, `?`, `[...]`). */
+  readonly idGlob?: string;
+}
+
+/**
+ * The embedded SQLite index: a cache of the store's records for fast queries. It can be deleted at any
+ * time; `rebuild` recreates it from the store with identical answers.
+ */
+export class IndexDb {
+  readonly #db: Database.Database;
+  readonly #insertResource: Database.Statement;
+  readonly #insertVersion: Database.Statement;
+  readonly #insertBaseline: Database.Statement;
+
+  constructor(file: string) {
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 10000');
+    this.#db.exec(SCHEMA);
+    this.#db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+    this.#insertResource = this.#db.prepare(
+      'INSERT OR IGNORE INTO resources (rid, account, region, type, id) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#insertVersion = this.#db.prepare(
+      'INSERT OR IGNORE INTO versions (rid, seq, hash, captured_at, deleted, record) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#insertBaseline = this.#db.prepare(
+      'INSERT OR IGNORE INTO baselines (seq, label, hash, started_at, completed_at, manifest) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** The index file of a store whose caches live in `folder`. */
+  static fileIn(folder: string): string {
+    return path.join(folder, 'index.sqlite');
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Adds versions (idempotent: a version already indexed is left as it is). */
+  addVersions(versions: readonly IndexedVersion[]): void {
+    this.#db.transaction(() => {
+      for (const { hash, record } of versions) {
+        const rid = resourceFolder(record.resource);
+        const { account, region, type, id } = record.resource;
+        this.#insertResource.run(rid, account, region, type, id);
+        this.#insertVersion.run(
+          rid,
+          record.seq,
+          hash,
+          record.capturedAt,
+          record.deleted ? 1 : 0,
+          JSON.stringify(record),
+        );
+      }
+    })();
+  }
+
+  /** Adds a baseline's summary; its entries stay in the store. */
+  addBaseline({ hash, record }: Hashed<BaselineManifest>): void {
+    const { entries, ...rest } = record;
+    const summary: BaselineSummary = { ...rest, entryCount: entries.length };
+    this.#insertBaseline.run(
+      record.seq,
+      record.label,
+      hash,
+      record.startedAt,
+      record.completedAt,
+      JSON.stringify(summary),
+    );
+  }
+
+  /** Empties the index, before a rebuild. */
+  clear(): void {
+    this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM baselines;');
+  }
+
+  latest(ref: ResourceRef): IndexedVersion | undefined {
+    const row = this.#db
+      .prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq DESC LIMIT 1')
+      .get(resourceFolder(ref)) as VersionRow | undefined;
+    return row && toVersion(row);
+  }
+
+  /** Every version of a resource, oldest first. */
+  history(ref: ResourceRef): IndexedVersion[] {
+    const rows = this.#db
+      .prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq')
+      .all(resourceFolder(ref)) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  /** The latest version of each resource captured at or before `at` (ISO), deleted ones included. */
+  stateAt(at: string, filter: StateFilter = {}): IndexedVersion[] {
+    const conditions = ['v.captured_at <= @at'];
+    if (filter.type) conditions.push('r.type = @type');
+    if (filter.region) conditions.push('r.region = @region');
+    if (filter.idGlob) conditions.push('r.id GLOB @idGlob');
+    const rows = this.#db
+      .prepare(
+        `SELECT v.hash AS hash, v.record AS record, MAX(v.seq) AS seq
+         FROM versions v JOIN resources r ON r.rid = v.rid
+         WHERE ${conditions.join(' AND ')}
+         GROUP BY v.rid ORDER BY r.type, r.region, r.id`,
+      )
+      .all({ at, ...filter }) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  /** Resources whose identity matches, for resolving what a user typed. */
+  findResources(filter: StateFilter & { id?: string }): ResourceRef[] {
+    const conditions = ['1 = 1'];
+    if (filter.type) conditions.push('type = @type');
+    if (filter.region) conditions.push('region = @region');
+    if (filter.id) conditions.push('id = @id');
+    if (filter.idGlob) conditions.push('id GLOB @idGlob');
+    return this.#db
+      .prepare(
+        `SELECT account, region, type, id FROM resources WHERE ${conditions.join(' AND ')} ORDER BY type, id LIMIT 1000`,
+      )
+      .all(filter) as ResourceRef[];
+  }
+
+  /**
+   * Latest version of every resource of a type in a region whose id starts with `idPrefix`: what a listing
+   * is expected to show.
+   */
+  latestOfType(type: string, region: string, idPrefix = ''): IndexedVersion[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT v.hash AS hash, v.record AS record, MAX(v.seq) AS seq
+         FROM versions v JOIN resources r ON r.rid = v.rid
+         WHERE r.type = ? AND r.region = ? AND substr(r.id, 1, length(?)) = ? GROUP BY v.rid`,
+      )
+      .all(type, region, idPrefix, idPrefix) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  /** Every baseline's summary, oldest first. */
+  baselines(): Hashed<BaselineSummary>[] {
+    const rows = this.#db.prepare('SELECT hash, manifest FROM baselines ORDER BY seq').all() as {
+      hash: string;
+      manifest: string;
+    }[];
+    return rows.map((row) => ({ hash: row.hash, record: JSON.parse(row.manifest) as BaselineSummary }));
+  }
+
+  counts(): { resources: number; versions: number; baselines: number } {
+    const count = (table: string) =>
+      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { resources: count('resources'), versions: count('versions'), baselines: count('baselines') };
+  }
+}
+
+interface VersionRow {
+  hash: string;
+  record: string;
+}
+
+function toVersion(row: VersionRow): IndexedVersion {
+  return { hash: row.hash, record: JSON.parse(row.record) as VersionRecord };
+}

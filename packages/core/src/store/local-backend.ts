@@ -1,0 +1,164 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { StoredContent } from '../capture/content-store.js';
+import { ContentMismatchError, StoreError } from '../errors.js';
+import type { StoreBackend } from './backend.js';
+
+const TEMP_FOLDER = 'tmp';
+
+/**
+ * The store in a local folder. Writes go to a temporary file, are fsynced, then linked (records: never
+ * overwrite) or renamed (blobs: identical by construction) into place, and the folder is fsynced: a crash
+ * leaves at most a stray file under `tmp/`, never a half-written key.
+ */
+export class LocalBackend implements StoreBackend {
+  readonly location: string;
+  readonly cacheDirectory: string;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
+    this.cacheDirectory = this.location;
+  }
+
+  async read(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#path(key));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw new StoreError(`cannot read ${key} in ${this.location}`, { cause: error, key });
+    }
+  }
+
+  async readStream(key: string): Promise<Readable | undefined> {
+    if (!(await this.exists(key))) return undefined;
+    return createReadStream(this.#path(key));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.#path(key));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw new StoreError(`cannot stat ${key} in ${this.location}`, { cause: error, key });
+    }
+  }
+
+  async create(key: string, bytes: Uint8Array): Promise<boolean> {
+    const temp = await this.#tempFile();
+    try {
+      const handle = await open(temp, 'wx', 0o644);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const target = this.#path(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      try {
+        await link(temp, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+      await syncFolder(path.dirname(target));
+      return true;
+    } catch (error) {
+      throw new StoreError(`cannot write ${key} in ${this.location}`, { cause: error, key });
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async putBlob(
+    source: Readable | AsyncIterable<Uint8Array>,
+    keyFor: (hash: string) => string,
+    expectedHash?: string,
+  ): Promise<StoredContent> {
+    const temp = await this.#tempFile();
+    const hash = createHash('sha256');
+    let size = 0;
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, hashing, createWriteStream(temp, { flags: 'wx' }));
+      const digest = hash.digest('hex');
+      if (expectedHash && digest !== expectedHash) throw new ContentMismatchError(expectedHash, digest);
+      const key = keyFor(digest);
+      const target = this.#path(key);
+      if (await this.exists(key)) return { hash: digest, size, written: false };
+      await syncFile(temp);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(temp, target);
+      await syncFolder(path.dirname(target));
+      return { hash: digest, size, written: true };
+    } catch (error) {
+      if (error instanceof ContentMismatchError) throw error;
+      throw new StoreError(`cannot write a blob in ${this.location}`, { cause: error });
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const folder = prefix.endsWith('/') ? prefix.slice(0, -1) : path.posix.dirname(prefix);
+    yield* this.#walk(folder, prefix);
+  }
+
+  async *#walk(folder: string, prefix: string): AsyncIterable<string> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(this.#path(folder), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw new StoreError(`cannot list ${folder} in ${this.location}`, { cause: error });
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const key = folder === '' || folder === '.' ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walk(key, prefix);
+      } else if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  async #tempFile(): Promise<string> {
+    const folder = path.join(this.location, TEMP_FOLDER);
+    await mkdir(folder, { recursive: true });
+    return path.join(folder, `${process.pid}-${randomUUID()}`);
+  }
+
+  #path(key: string): string {
+    if (key.split('/').some((part) => part === '..' || part === ''))
+      throw new StoreError(`invalid store key ${JSON.stringify(key)}`, { key });
+    return path.join(this.location, ...key.split('/'));
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  await syncFile(folder).catch(() => undefined);
+}

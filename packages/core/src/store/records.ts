@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { CauseKind, GapKind } from '../constants.js';
+
+const resourceRefSchema = z.object({
+  account: z.string().min(1),
+  region: z.string().min(1),
+  type: z.string().min(1),
+  id: z.string().min(1),
+});
+
+const gapSchema = z.object({
+  kind: z.enum([GapKind.DENIED, GapKind.NEEDS_RESTORE, GapKind.ERROR]),
+  type: z.string(),
+  region: z.string(),
+  id: z.string().optional(),
+  operation: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+const causeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal(CauseKind.BASELINE), label: z.string() }),
+  z.object({
+    kind: z.literal(CauseKind.EVENT),
+    eventId: z.string().optional(),
+    eventName: z.string(),
+    eventTime: z.string().optional(),
+    principal: z.string().optional(),
+    coalesced: z.number().int().optional(),
+  }),
+  z.object({ kind: z.literal(CauseKind.RECONCILE), detail: z.string().optional() }),
+]);
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** One immutable version of one resource: the unit of the hash chain. */
+export const versionRecordSchema = z.object({
+  schema: z.literal(1),
+  resource: resourceRefSchema,
+  seq: z.number().int().positive(),
+  capturedAt: z.iso.datetime(),
+  cause: causeSchema,
+  deleted: z.boolean(),
+  /** sha256 of the canonical document blob; null for a deletion. */
+  document: sha256.nullable(),
+  blobs: z.record(z.string(), sha256),
+  fingerprint: z.string().optional(),
+  gaps: z.array(gapSchema),
+  /** Hash of the previous version record of the same resource; null for the first. */
+  prev: sha256.nullable(),
+});
+
+/** What a baseline recorded for one resource. */
+const manifestEntrySchema = z.object({
+  resource: resourceRefSchema,
+  seq: z.number().int().positive(),
+  version: sha256,
+});
+
+/** A baseline: every resource's version at that moment, labelled, chained to the previous baseline. */
+export const baselineManifestSchema = z.object({
+  schema: z.literal(1),
+  seq: z.number().int().positive(),
+  label: z.string().min(1),
+  startedAt: z.iso.datetime(),
+  completedAt: z.iso.datetime(),
+  account: z.string(),
+  regions: z.array(z.string()),
+  types: z.array(z.string()),
+  prev: sha256.nullable(),
+  entries: z.array(manifestEntrySchema),
+  gaps: z.array(gapSchema),
+});
+
+export type VersionRecord = z.infer<typeof versionRecordSchema>;
+export type VersionCause = z.infer<typeof causeSchema>;
+export type BaselineManifest = z.infer<typeof baselineManifestSchema>;
+export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+
+/** A baseline without its entries, as listed. */
+export type BaselineSummary = Omit<BaselineManifest, 'entries'> & { readonly entryCount: number };
+
+/** A stored record with the hash of its bytes. */
+export interface Hashed<T> {
+  readonly hash: string;
+  readonly record: T;
+}
