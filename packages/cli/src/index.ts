@@ -1,0 +1,3 @@
+export { ExitCode } from './command.js';
+export type { Io } from './io.js';
+export { main } from './main.js';

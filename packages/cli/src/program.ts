@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { type ExitSink, ExitCode } from './command.js';
+import { baselineCommand } from './commands/baseline.js';
+import { diffCommand } from './commands/diff.js';
+import { eventsCommand } from './commands/events.js';
+import { historyCommand } from './commands/history.js';
+import { ingestCommand } from './commands/ingest.js';
+import { showCommand } from './commands/show.js';
+import { stateCommand } from './commands/state.js';
+import { baselinesCommand, reindexCommand, verifyCommand } from './commands/store-admin.js';
+import type { Io } from './io.js';
+
+/** The `tidemark` command with every subcommand, writing to `io`. */
+export function buildProgram(io: Io, exit: ExitSink): Command {
+  const program = new Command('tidemark')
+    .description('Continuous, event-driven backup and time travel for AWS accounts')
+    .option('--store <location>', 'store folder (default: $TIDEMARK_STORE or ~/.local/share/tidemark/store)')
+    .option('--key-file <file>', 'secret key file (default: $TIDEMARK_KEY_FILE or ~/.config/tidemark/secret.key)')
+    .option('--profile <name>', 'AWS named profile (default: the standard credential chain)')
+    .option('--region <region>', 'AWS region to capture; for queries, only resources in this region')
+    .option('--regions <regions>', 'comma-separated AWS regions to capture')
+    .option('--endpoint-url <url>', 'send AWS calls to this endpoint (emulators); also AWS_ENDPOINT_URL')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    });
+  for (const create of [
+    baselineCommand,
+    ingestCommand,
+    eventsCommand,
+    stateCommand,
+    showCommand,
+    historyCommand,
+    diffCommand,
+    baselinesCommand,
+    verifyCommand,
+    reindexCommand,
+  ])
+    program.addCommand(create(io, exit).exitOverride());
+  return program;
+}
+
+/** Whether an error is commander's own exit (help, version, usage error), with its exit code. */
+export function commanderExit(error: unknown): number | undefined {
+  if (!(error instanceof CommanderError)) return undefined;
+  return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+}

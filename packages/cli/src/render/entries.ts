@@ -1,0 +1,35 @@
+import { type FieldChange, type StateEntry, type VersionCause, redactSealed } from '@tidemark/core';
+import type { Io } from '../io.js';
+import { formatValue } from './format.js';
+
+/** `AWS::S3::Object queenofsandiego.com/index.html (us-east-1)`. */
+export function describeResource(entry: Pick<StateEntry, 'resource'>): string {
+  const { type, id, region } = entry.resource;
+  return `${type} ${id} (${region})`;
+}
+
+/** Why a version exists: `baseline v1.0`, `UpdateFunctionCode20150331v2 by arn:…`, `reconcile`. */
+export function describeCause(cause: VersionCause): string {
+  switch (cause.kind) {
+    case 'baseline':
+      return `baseline ${cause.label}`;
+    case 'event':
+      return `${cause.eventName}${cause.principal ? ` by ${cause.principal}` : ''}${
+        cause.coalesced && cause.coalesced > 1 ? ` (+${cause.coalesced - 1} more events)` : ''
+      }`;
+    case 'reconcile':
+      return 'reconcile (changed without an event)';
+  }
+}
+
+/** One line per field change; secrets show only that they changed. */
+export function renderChanges(io: Io, changes: readonly FieldChange[], indent = '    '): void {
+  for (const change of changes) {
+    if (change.sealed) io.out(`${indent}~ ${change.path}: secret changed (values sealed)`);
+    else if (change.change === 'added') io.out(`${indent}+ ${change.path}: ${formatValue(change.after)}`);
+    else if (change.change === 'removed') io.out(`${indent}- ${change.path}: ${formatValue(change.before)}`);
+    else io.out(`${indent}~ ${change.path}: ${formatValue(change.before, 40)} → ${formatValue(change.after, 40)}`);
+  }
+}
+
+export { redactSealed };

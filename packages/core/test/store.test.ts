@@ -1,0 +1,171 @@
+import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/canonical/canonicalise.js';
+import { blobKey, versionKey } from '../src/store/layout.js';
+import { verifyStore } from '../src/store/verify.js';
+import { type VersionDraft, VersionStore } from '../src/store/version-store.js';
+import type { ResourceRef } from '../src/types/resource.js';
+
+const bucket: ResourceRef = { account: '123456789012', region: 'us-east-1', type: 'AWS::S3::Bucket', id: 'site' };
+
+async function draft(store: VersionStore, resource: ResourceRef, document: object, at: string): Promise<VersionDraft> {
+  const { hash } = await store.content.putBytes(Buffer.from(JSON.stringify(document)));
+  return {
+    resource,
+    capturedAt: at,
+    cause: { kind: 'baseline', label: 'v1.0' },
+    deleted: false,
+    document: hash,
+    blobs: {},
+    gaps: [],
+  };
+}
+
+describe('VersionStore', () => {
+  let folder: string;
+  let store: VersionStore;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-store-'));
+    store = await VersionStore.open(folder);
+  });
+  afterEach(async () => {
+    store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('chains versions of a resource and appends nothing for an identical capture', async () => {
+    const first = await store.append(await draft(store, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    const same = await store.append(await draft(store, bucket, { v: 1 }, '2026-01-02T00:00:00.000Z'));
+    const second = await store.append(await draft(store, bucket, { v: 2 }, '2026-01-03T00:00:00.000Z'));
+
+    expect(first.appended).toBe(true);
+    expect(same.appended).toBe(false);
+    expect(second.version?.record.seq).toBe(2);
+    expect(second.version?.record.prev).toBe(first.version?.hash);
+    const bytes = await readFile(path.join(folder, versionKey(bucket, 2)));
+    expect(sha256Hex(bytes)).toBe(second.version?.hash);
+  });
+
+  it('stores identical content once', async () => {
+    const a = await store.content.putBytes(Buffer.from('same bytes'));
+    const b = await store.content.putBytes(Buffer.from('same bytes'));
+
+    expect(a).toMatchObject({ written: true, size: 10 });
+    expect(b).toMatchObject({ hash: a.hash, written: false });
+  });
+
+  it('rejects content that does not hash to what was promised, keeping nothing', async () => {
+    const put = store.content.putStream([Buffer.from('zip bytes')], { expectedHash: '0'.repeat(64) });
+
+    await expect(put).rejects.toThrow(/expected 0000/);
+    expect(await store.content.has(sha256Hex('zip bytes'))).toBe(false);
+  });
+
+  it('never loses a version when two writers append to the same resource at once', async () => {
+    const other = await VersionStore.open(folder);
+    const drafts = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => draft(store, bucket, { n }, `2026-01-01T00:00:${String(n).padStart(2, '0')}.000Z`)),
+    );
+    const results = await Promise.all(drafts.map((d, n) => (n % 2 ? other : store).append(d)));
+    other.close();
+
+    expect(results.filter((r) => r.appended)).toHaveLength(20);
+    await store.rebuildIndex();
+    expect(store.index.history(bucket).map((v) => v.record.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    expect((await verifyStore(store)).ok).toBe(true);
+  });
+
+  it('rebuilds a deleted index from the store with identical answers', async () => {
+    for (const n of [1, 2, 3]) await store.append(await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`));
+    await store.appendBaseline({
+      label: 'v1.0',
+      startedAt: '2026-01-03T00:00:00.000Z',
+      completedAt: '2026-01-03T00:00:01.000Z',
+      account: bucket.account,
+      regions: ['us-east-1'],
+      types: ['AWS::S3::Bucket'],
+      entries: [],
+      gaps: [],
+    });
+    const before = { state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() };
+    store.close();
+    await unlink(path.join(folder, 'index.sqlite'));
+
+    store = await VersionStore.open(folder);
+
+    expect({ state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() }).toEqual(before);
+    expect(before.state.map((v) => v.record.resource.id)).toEqual(['b1', 'b2']);
+  });
+
+  it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {
+    const baseline = (label: string) =>
+      store.appendBaseline({
+        label,
+        startedAt: '2026-01-03T00:00:00.000Z',
+        completedAt: '2026-01-03T00:00:01.000Z',
+        account: bucket.account,
+        regions: [],
+        types: [],
+        entries: [],
+        gaps: [],
+      });
+    const first = await baseline(store.nextBaselineLabel());
+    const second = await baseline(store.nextBaselineLabel());
+
+    expect([first.record.label, second.record.label]).toEqual(['v1.0', 'v1.1']);
+    expect(second.record.prev).toBe(first.hash);
+    await expect(baseline('v1.0')).rejects.toThrow('a baseline labelled v1.0 already exists');
+  });
+});
+
+describe('verifyStore', () => {
+  let folder: string;
+  let store: VersionStore;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-verify-'));
+    store = await VersionStore.open(folder);
+    for (const n of [1, 2, 3]) await store.append(await draft(store, bucket, { n }, `2026-01-0${n}T00:00:00.000Z`));
+  });
+  afterEach(async () => {
+    store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('passes a consistent store', async () => {
+    const report = await verifyStore(store);
+
+    expect(report).toMatchObject({ ok: true, checked: { versions: 3, blobs: 3 } });
+  });
+
+  it('reports a corrupted blob', async () => {
+    const document = store.index.latest(bucket)?.record.document as string;
+    await writeFile(path.join(folder, blobKey(document)), 'tampered');
+
+    const report = await verifyStore(store);
+
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual(expect.objectContaining({ key: blobKey(document), problem: 'corrupted' }));
+  });
+
+  it('reports a missing version and the break in the chain', async () => {
+    await unlink(path.join(folder, versionKey(bucket, 2)));
+
+    const report = await verifyStore(store);
+
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ key: versionKey(bucket, 3), problem: 'missing', detail: expect.stringContaining('version 2') }),
+    );
+  });
+
+  it('reports a half-written record', async () => {
+    await truncate(path.join(folder, versionKey(bucket, 3)), 20);
+
+    const report = await verifyStore(store);
+
+    expect(report.problems).toContainEqual(expect.objectContaining({ key: versionKey(bucket, 3), problem: 'invalid' }));
+  });
+});
