@@ -1,0 +1,116 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SimulatedAccount, type SimulatedEvent } from '@tidemark/core/simulation';
+import pc from 'picocolors';
+import { type Io, processIo } from '../io.js';
+import { main } from '../main.js';
+
+const DEMO_FOLDER = path.join('.tidemark', 'demo');
+const NEW_HOME_PAGE = `<!doctype html>
+<html><head><title>Queen of San Diego — now booking 2027</title></head>
+<body><h1>Sail the bay aboard the Queen of San Diego</h1><p>2027 season now open.</p></body></html>
+`;
+
+/**
+ * `npm run demo`: the whole story against a simulated account, offline. Every step is a real `tidemark`
+ * command line, run in this process so it talks to the simulated account.
+ */
+export async function runDemo(io: Io = processIo()): Promise<number> {
+  const folder = path.resolve(DEMO_FOLDER);
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  process.env.TIDEMARK_STORE = path.join(folder, 'store');
+  process.env.TIDEMARK_KEY_FILE = path.join(folder, 'secret.key');
+  const account = await SimulatedAccount.start();
+  const secret = 'sk_live_51SimulatedSecretValue0123456789';
+  try {
+    const say = (text: string) => io.out(`\n${pc.bold(pc.cyan('▸'))} ${pc.bold(text)}`);
+    const tidemark = async (...args: string[]) => {
+      io.out(pc.dim(`$ tidemark ${args.join(' ')}`));
+      const code = await main(['node', 'tidemark', ...args], io);
+      if (code !== 0) io.out(pc.yellow(`(exit code ${code})`));
+      return code;
+    };
+
+    io.out(pc.bold('Tidemark demo: continuous backup and time travel for an AWS account'));
+    io.out(
+      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets, and booking, email and image Lambda functions. No AWS credentials are used; the store is ${path.relative(process.cwd(), process.env.TIDEMARK_STORE)}.`,
+    );
+
+    say('1. Take the first baseline: every bucket with its objects, every function with its code.');
+    await tidemark('baseline', '--label', 'v1.0');
+
+    say('2. Someone edits the home page of queenofsandiego.com and deletes about.html from sailjada.com.');
+    const firstEvents = [
+      ...account.putObject('queenofsandiego.com', 'index.html', NEW_HOME_PAGE, { contentType: 'text/html' }),
+      ...account.deleteObject('sailjada.com', 'about.html'),
+    ];
+    const firstFile = await writeEvents(folder, 'events-1.ndjson', firstEvents);
+    io.out(`AWS emitted ${firstEvents.length} events (EventBridge and CloudTrail shapes). What do they touch?`);
+    await tidemark('events', 'map', firstFile);
+    await tidemark('ingest', firstFile);
+    const between = new Date().toISOString();
+    await pause();
+
+    say('3. Later, STRIPE_SECRET_KEY of booking-handler is rotated and image-resizer gets new code.');
+    const booking = account.functionEnvironment('booking-handler');
+    const secondEvents = [
+      ...account.updateFunctionConfiguration('booking-handler', {
+        environment: { ...booking, STRIPE_SECRET_KEY: 'sk_live_51RotatedSecretValue9876543210' },
+      }),
+      ...account.updateFunctionCode('image-resizer', {
+        'index.mjs': 'export const handler = async () => ({ statusCode: 200, body: "resized v2" });\n',
+      }),
+    ];
+    await tidemark('ingest', await writeEvents(folder, 'events-2.ndjson', secondEvents));
+
+    say('4. The history of the home page: every version, who changed it, what changed.');
+    await tidemark('history', 'AWS::S3::Object:queenofsandiego.com/index.html');
+
+    say('5. Everything that changed since v1.0: the secret shows as changed, never its value.');
+    await tidemark('diff', '--from', 'v1.0', '--to', 'now');
+
+    say(`6. The functions as they were in between (${between}): the old key and code, before the rotation.`);
+    await tidemark('state', '--at', between, '--type', 'AWS::Lambda::Function');
+    await tidemark('diff', '--from', between, '--to', 'now', '--type', 'AWS::Lambda::Function');
+
+    say('7. The old home page is still there, byte for byte.');
+    const oldPage = path.join(folder, 'index-v1.0.html');
+    await tidemark('show', 'queenofsandiego.com/index.html', '--at', 'v1.0', '--blob', oldPage, '--json');
+    io.out((await readFile(oldPage, 'utf8')).split('\n').slice(0, 3).join('\n'));
+
+    say('8. A second baseline finds nothing new to download: unchanged content is never fetched again.');
+    await tidemark('baseline');
+    await tidemark('baselines');
+
+    say('9. Every hash in the store checks out, and no secret is stored in plain text.');
+    const verified = await tidemark('verify');
+    const leaks = await countOccurrences(process.env.TIDEMARK_STORE, [secret, 'sk_live_51Rotated']);
+    io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);
+    io.out(`\nExplore further: TIDEMARK_STORE=${DEMO_FOLDER}/store TIDEMARK_KEY_FILE=${DEMO_FOLDER}/secret.key npx tidemark --help`);
+    return verified === 0 && leaks === 0 ? 0 : 1;
+  } finally {
+    await account.stop();
+  }
+}
+
+async function writeEvents(folder: string, name: string, events: readonly SimulatedEvent[]): Promise<string> {
+  const file = path.join(folder, name);
+  await writeFile(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+  return path.relative(process.cwd(), file);
+}
+
+/** Lets the clock move on, so "in between" is a distinct moment. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function countOccurrences(folder: string, needles: readonly string[]): Promise<number> {
+  let count = 0;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const text = await readFile(path.join(entry.parentPath, entry.name), 'latin1');
+    for (const needle of needles) count += text.split(needle).length - 1;
+  }
+  return count;
+}
