@@ -9,7 +9,13 @@ describe('Store stack', () => {
 
   beforeAll(async () => {
     await initProject({ stage: 'test' });
-    const app = new App({ mode: 'deploy', stage: 'test', region: 'us-east-1', account: '123456789012', name: 'tidemark' });
+    const app = new App({
+      mode: 'deploy',
+      stage: 'test',
+      region: 'us-east-1',
+      account: '123456789012',
+      name: 'tidemark',
+    });
     app.stack(Store);
     await app.finish();
     template = Template.fromStack(getStack(Store));

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { type ExitSink, ExitCode } from './command.js';
+import { ExitCode, type ExitSink } from './command.js';
 import { baselineCommand } from './commands/baseline.js';
 import { diffCommand } from './commands/diff.js';
 import { eventsCommand } from './commands/events.js';
@@ -15,7 +15,10 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
   const program = new Command('tidemark')
     .description('Continuous, event-driven backup and time travel for AWS accounts')
     .option('--store <location>', 'store folder (default: $TIDEMARK_STORE or ~/.local/share/tidemark/store)')
-    .option('--key-file <file>', 'secret key file (default: $TIDEMARK_KEY_FILE or ~/.config/tidemark/secret.key)')
+    .option(
+      '--key-file <file>',
+      'secret key file (default: $TIDEMARK_KEY_FILE or ~/.config/tidemark/secret.key)',
+    )
     .option('--profile <name>', 'AWS named profile (default: the standard credential chain)')
     .option('--region <region>', 'AWS region to capture; for queries, only resources in this region')
     .option('--regions <regions>', 'comma-separated AWS regions to capture')

@@ -13,7 +13,6 @@ import {
   VersionStore,
 } from '@tidemark/core';
 
-
 /** Options every command accepts. */
 export interface GlobalOptions {
   readonly store?: string;
@@ -55,7 +54,9 @@ export class Session {
   }
 
   sealer(): Promise<SecretSealer> {
-    this.#sealer ??= loadOrCreateKey(this.options.keyFile ?? defaultKeyFile()).then((key) => new LocalKeySealer(key));
+    this.#sealer ??= loadOrCreateKey(this.options.keyFile ?? defaultKeyFile()).then(
+      (key) => new LocalKeySealer(key),
+    );
     return this.#sealer;
   }
 
@@ -69,18 +70,22 @@ export class Session {
 
   /** Regions to capture: `--regions a,b`, else `--region`, else `AWS_REGION`, else `us-east-1`. */
   regions(): string[] {
-    const list = this.options.regions ?? this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const list =
+      this.options.regions ?? this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     const regions = (list ?? 'us-east-1')
       .split(',')
       .map((region) => region.trim())
       .filter(Boolean);
     const invalid = regions.filter((region) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region));
-    if (invalid.length > 0) throw new InputError(`invalid region ${invalid.join(', ')}: expected names like eu-west-1`);
+    if (invalid.length > 0)
+      throw new InputError(`invalid region ${invalid.join(', ')}: expected names like eu-west-1`);
     return regions;
   }
 
   /** The capture engine over this session's store, key and AWS access. */
-  async engine(options: { objects?: ObjectSelection; onCapture?: CaptureEngineHook } = {}): Promise<CaptureEngine> {
+  async engine(
+    options: { objects?: ObjectSelection; onCapture?: CaptureEngineHook } = {},
+  ): Promise<CaptureEngine> {
     return CaptureEngine.create({
       store: await this.store(),
       clients: this.clients(),

@@ -89,14 +89,34 @@ describe('prepareDocument', () => {
     const policy = {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::a/*', Principal: '*' },
-        { Effect: 'Deny', Action: 's3:*', Resource: ['arn:aws:s3:::a', 'arn:aws:s3:::a/*'], Principal: { AWS: ['b', 'a'] } },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: 'arn:aws:s3:::a/*',
+          Principal: '*',
+        },
+        {
+          Effect: 'Deny',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::a', 'arn:aws:s3:::a/*'],
+          Principal: { AWS: ['b', 'a'] },
+        },
       ],
     };
     const shuffled = {
       Statement: [
-        { Principal: { AWS: ['a', 'b'] }, Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::a'], Action: ['s3:*'], Effect: 'Deny' },
-        { Action: ['s3:ListBucket', 's3:GetObject'], Effect: 'Allow', Principal: '*', Resource: ['arn:aws:s3:::a/*'] },
+        {
+          Principal: { AWS: ['a', 'b'] },
+          Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::a'],
+          Action: ['s3:*'],
+          Effect: 'Deny',
+        },
+        {
+          Action: ['s3:ListBucket', 's3:GetObject'],
+          Effect: 'Allow',
+          Principal: '*',
+          Resource: ['arn:aws:s3:::a/*'],
+        },
       ],
       Version: '2012-10-17',
     };

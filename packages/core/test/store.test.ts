@@ -8,9 +8,19 @@ import { verifyStore } from '../src/store/verify.js';
 import { type VersionDraft, VersionStore } from '../src/store/version-store.js';
 import type { ResourceRef } from '../src/types/resource.js';
 
-const bucket: ResourceRef = { account: '123456789012', region: 'us-east-1', type: 'AWS::S3::Bucket', id: 'site' };
+const bucket: ResourceRef = {
+  account: '123456789012',
+  region: 'us-east-1',
+  type: 'AWS::S3::Bucket',
+  id: 'site',
+};
 
-async function draft(store: VersionStore, resource: ResourceRef, document: object, at: string): Promise<VersionDraft> {
+async function draft(
+  store: VersionStore,
+  resource: ResourceRef,
+  document: object,
+  at: string,
+): Promise<VersionDraft> {
   const { hash } = await store.content.putBytes(Buffer.from(JSON.stringify(document)));
   return {
     resource,
@@ -67,19 +77,26 @@ describe('VersionStore', () => {
   it('never loses a version when two writers append to the same resource at once', async () => {
     const other = await VersionStore.open(folder);
     const drafts = await Promise.all(
-      Array.from({ length: 20 }, (_, n) => draft(store, bucket, { n }, `2026-01-01T00:00:${String(n).padStart(2, '0')}.000Z`)),
+      Array.from({ length: 20 }, (_, n) =>
+        draft(store, bucket, { n }, `2026-01-01T00:00:${String(n).padStart(2, '0')}.000Z`),
+      ),
     );
     const results = await Promise.all(drafts.map((d, n) => (n % 2 ? other : store).append(d)));
     other.close();
 
     expect(results.filter((r) => r.appended)).toHaveLength(20);
     await store.rebuildIndex();
-    expect(store.index.history(bucket).map((v) => v.record.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    expect(store.index.history(bucket).map((v) => v.record.seq)).toEqual(
+      Array.from({ length: 20 }, (_, n) => n + 1),
+    );
     expect((await verifyStore(store)).ok).toBe(true);
   });
 
   it('rebuilds a deleted index from the store with identical answers', async () => {
-    for (const n of [1, 2, 3]) await store.append(await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`));
+    for (const n of [1, 2, 3])
+      await store.append(
+        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
+      );
     await store.appendBaseline({
       label: 'v1.0',
       startedAt: '2026-01-03T00:00:00.000Z',
@@ -96,7 +113,9 @@ describe('VersionStore', () => {
 
     store = await VersionStore.open(folder);
 
-    expect({ state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() }).toEqual(before);
+    expect({ state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() }).toEqual(
+      before,
+    );
     expect(before.state.map((v) => v.record.resource.id)).toEqual(['b1', 'b2']);
   });
 
@@ -128,7 +147,8 @@ describe('verifyStore', () => {
   beforeEach(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'tidemark-verify-'));
     store = await VersionStore.open(folder);
-    for (const n of [1, 2, 3]) await store.append(await draft(store, bucket, { n }, `2026-01-0${n}T00:00:00.000Z`));
+    for (const n of [1, 2, 3])
+      await store.append(await draft(store, bucket, { n }, `2026-01-0${n}T00:00:00.000Z`));
   });
   afterEach(async () => {
     store.close();
@@ -148,7 +168,9 @@ describe('verifyStore', () => {
     const report = await verifyStore(store);
 
     expect(report.ok).toBe(false);
-    expect(report.problems).toContainEqual(expect.objectContaining({ key: blobKey(document), problem: 'corrupted' }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ key: blobKey(document), problem: 'corrupted' }),
+    );
   });
 
   it('reports a missing version and the break in the chain', async () => {
@@ -157,7 +179,11 @@ describe('verifyStore', () => {
     const report = await verifyStore(store);
 
     expect(report.problems).toContainEqual(
-      expect.objectContaining({ key: versionKey(bucket, 3), problem: 'missing', detail: expect.stringContaining('version 2') }),
+      expect.objectContaining({
+        key: versionKey(bucket, 3),
+        problem: 'missing',
+        detail: expect.stringContaining('version 2'),
+      }),
     );
   });
 
@@ -166,6 +192,8 @@ describe('verifyStore', () => {
 
     const report = await verifyStore(store);
 
-    expect(report.problems).toContainEqual(expect.objectContaining({ key: versionKey(bucket, 3), problem: 'invalid' }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ key: versionKey(bucket, 3), problem: 'invalid' }),
+    );
   });
 });

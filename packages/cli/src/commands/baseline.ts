@@ -1,6 +1,6 @@
 import { type BaselineReport, type CaptureOutcome, type ObjectSelection, runBaseline } from '@tidemark/core';
 import { Command } from 'commander';
-import { type ExitSink, ExitCode, handle } from '../command.js';
+import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { formatBytes, formatDuration, table } from '../render/format.js';
 import { renderGaps } from '../render/gaps.js';
@@ -19,7 +19,11 @@ export function baselineCommand(io: Io, exit: ExitSink): Command {
     .description('capture every supported resource, configuration and content, as a labelled baseline')
     .option('--label <label>', 'label of the baseline (default: the next free v1.N)')
     .option('--types <types>', 'comma-separated resource types (default: all)', list)
-    .option('--objects <patterns>', 'capture only the S3 objects matching bucket or bucket/prefix* patterns', list)
+    .option(
+      '--objects <patterns>',
+      'capture only the S3 objects matching bucket or bucket/prefix* patterns',
+      list,
+    )
     .option('--exclude-objects <patterns>', 'do not capture the S3 objects matching these patterns', list)
     .option('--json', 'print the report as JSON');
   return handle<BaselineOptions>(command, io, exit, async ({ session, options }) => {
@@ -72,19 +76,33 @@ class CaptureProgress {
 
 function renderBaseline(io: Io, report: BaselineReport): void {
   const head = report.manifest ? `Baseline ${report.label}` : `Baseline ${report.label} captured nothing`;
-  io.out(`${head} of account ${report.account} (${report.regions.join(', ')}) in ${formatDuration(report.durationMs)}`);
+  io.out(
+    `${head} of account ${report.account} (${report.regions.join(', ')}) in ${formatDuration(report.durationMs)}`,
+  );
   io.out();
   const rows = Object.entries(report.byType)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([type, t]) => [type, `${t.resources}`, `${t.newVersions}`, `${t.deleted}`, `${t.unchanged}`, `${t.gaps}`, `${t.failed}`]);
+    .map(([type, t]) => [
+      type,
+      `${t.resources}`,
+      `${t.newVersions}`,
+      `${t.deleted}`,
+      `${t.unchanged}`,
+      `${t.gaps}`,
+      `${t.failed}`,
+    ]);
   for (const line of table([['TYPE', 'RESOURCES', 'NEW', 'DELETED', 'UNCHANGED', 'GAPS', 'FAILED'], ...rows]))
     io.out(`  ${line}`);
   io.out();
   const { downloaded, stored, deduplicated } = report.bytes;
-  io.out(`  downloaded ${formatBytes(downloaded)} · stored ${formatBytes(stored)} · deduplicated ${formatBytes(deduplicated)}`);
+  io.out(
+    `  downloaded ${formatBytes(downloaded)} · stored ${formatBytes(stored)} · deduplicated ${formatBytes(deduplicated)}`,
+  );
   renderGaps(io, report.gaps);
   for (const failure of report.failures)
     io.out(`  failed  ${failure.resource.type} ${failure.resource.id}: ${failure.error}`);
   if (report.manifest)
-    io.out(`  manifest #${report.manifest.seq} sha256:${report.manifest.hash.slice(0, 16)}… (${report.manifest.entries} resources)`);
+    io.out(
+      `  manifest #${report.manifest.seq} sha256:${report.manifest.hash.slice(0, 16)}… (${report.manifest.entries} resources)`,
+    );
 }

@@ -1,6 +1,6 @@
 import { diffStates, resolveTime } from '@tidemark/core';
 import { Command } from 'commander';
-import { type ExitSink, ExitCode, handle } from '../command.js';
+import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { describeResource, renderChanges } from '../render/entries.js';
 

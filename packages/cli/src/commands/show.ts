@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { InputError, redactSealed, resolveResource, resolveTime, showResource } from '@tidemark/core';
 import { Command } from 'commander';
-import { type ExitSink, ExitCode, handle } from '../command.js';
+import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { describeCause, describeResource } from '../render/entries.js';
 
@@ -15,7 +15,9 @@ interface ShowOptions {
 /** `tidemark show RESOURCE`: one resource's document at a moment, and optionally its content. */
 export function showCommand(io: Io, exit: ExitSink): Command {
   const command = new Command('show')
-    .description("print one resource's document at a moment; --blob writes its content (object bytes, code zip)")
+    .description(
+      "print one resource's document at a moment; --blob writes its content (object bytes, code zip)",
+    )
     .argument('<resource>', 'AWS::Type::Name:id, or an id when unique')
     .option('--at <time>', 'ISO 8601 time, age (2h, 3d), baseline label or now (default: latest)')
     .option('--blob <file>', 'write the content blob to this file')
@@ -42,7 +44,9 @@ export function showCommand(io: Io, exit: ExitSink): Command {
       io.out(JSON.stringify({ version: entry, document: shown }, null, 2));
       return ExitCode.OK;
     }
-    io.out(`${describeResource(entry)} v${entry.seq}, captured ${entry.capturedAt} (${describeCause(entry.cause)})`);
+    io.out(
+      `${describeResource(entry)} v${entry.seq}, captured ${entry.capturedAt} (${describeCause(entry.cause)})`,
+    );
     if (entry.deleted) io.out('deleted');
     for (const [name, hash] of Object.entries(entry.blobs)) io.out(`blob ${name}: sha256 ${hash}`);
     if (shown) io.out(JSON.stringify(shown, null, 2));

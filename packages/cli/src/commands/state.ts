@@ -1,6 +1,6 @@
 import { resolveTime, stateAt } from '@tidemark/core';
 import { Command } from 'commander';
-import { type ExitSink, ExitCode, handle } from '../command.js';
+import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { describeCause } from '../render/entries.js';
 import { table } from '../render/format.js';
@@ -32,8 +32,16 @@ export function stateCommand(io: Io, exit: ExitSink): Command {
       return ExitCode.OK;
     }
     io.out(`${entries.length} resources at ${at.toISOString()}`);
-    const rows = entries.map((e) => [e.resource.type, e.resource.id, e.resource.region, `v${e.seq}`, e.capturedAt, describeCause(e.cause)]);
-    for (const line of table([['TYPE', 'ID', 'REGION', 'VERSION', 'CAPTURED', 'CAUSE'], ...rows])) io.out(line);
+    const rows = entries.map((e) => [
+      e.resource.type,
+      e.resource.id,
+      e.resource.region,
+      `v${e.seq}`,
+      e.capturedAt,
+      describeCause(e.cause),
+    ]);
+    for (const line of table([['TYPE', 'ID', 'REGION', 'VERSION', 'CAPTURED', 'CAUSE'], ...rows]))
+      io.out(line);
     return ExitCode.OK;
   });
 }

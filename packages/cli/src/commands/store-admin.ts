@@ -1,6 +1,6 @@
 import { verifyStore } from '@tidemark/core';
 import { Command } from 'commander';
-import { type ExitSink, ExitCode, handle } from '../command.js';
+import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { table } from '../render/format.js';
 
@@ -12,7 +12,9 @@ export function baselinesCommand(io: Io, exit: ExitSink): Command {
   return handle(command, io, exit, async ({ session, options }) => {
     const baselines = (await session.store()).baselines();
     if (options.json) {
-      io.out(JSON.stringify({ baselines: baselines.map(({ hash, record }) => ({ hash, ...record })) }, null, 2));
+      io.out(
+        JSON.stringify({ baselines: baselines.map(({ hash, record }) => ({ hash, ...record })) }, null, 2),
+      );
       return ExitCode.OK;
     }
     const rows = baselines.map(({ hash, record }) => [
@@ -23,7 +25,8 @@ export function baselinesCommand(io: Io, exit: ExitSink): Command {
       record.regions.join(','),
       `${hash.slice(0, 12)}…`,
     ]);
-    for (const line of table([['LABEL', 'COMPLETED', 'RESOURCES', 'GAPS', 'REGIONS', 'SHA256'], ...rows])) io.out(line);
+    for (const line of table([['LABEL', 'COMPLETED', 'RESOURCES', 'GAPS', 'REGIONS', 'SHA256'], ...rows]))
+      io.out(line);
     return ExitCode.OK;
   });
 }
@@ -38,8 +41,11 @@ export function verifyCommand(io: Io, exit: ExitSink): Command {
     if (options.json) io.out(JSON.stringify(report, null, 2));
     else {
       const { blobs, versions, baselines } = report.checked;
-      io.out(`checked ${blobs} blobs, ${versions} versions, ${baselines} baselines in ${session.storeLocation}`);
-      for (const problem of report.problems) io.out(`  ${problem.problem.padEnd(12)} ${problem.key}: ${problem.detail}`);
+      io.out(
+        `checked ${blobs} blobs, ${versions} versions, ${baselines} baselines in ${session.storeLocation}`,
+      );
+      for (const problem of report.problems)
+        io.out(`  ${problem.problem.padEnd(12)} ${problem.key}: ${problem.detail}`);
       io.out(report.ok ? 'store is consistent' : `${report.problems.length} problems found`);
     }
     return report.ok ? ExitCode.OK : ExitCode.FAILED;
@@ -54,7 +60,10 @@ export function reindexCommand(io: Io, exit: ExitSink): Command {
   return handle(command, io, exit, async ({ session, options }) => {
     const counts = await (await session.store()).rebuildIndex();
     if (options.json) io.out(JSON.stringify(counts));
-    else io.out(`indexed ${counts.versions} versions and ${counts.baselines} baselines from ${session.storeLocation}`);
+    else
+      io.out(
+        `indexed ${counts.versions} versions and ${counts.baselines} baselines from ${session.storeLocation}`,
+      );
     return ExitCode.OK;
   });
 }

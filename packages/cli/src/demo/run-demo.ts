@@ -46,7 +46,9 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
       ...account.deleteObject('sailjada.com', 'about.html'),
     ];
     const firstFile = await writeEvents(folder, 'events-1.ndjson', firstEvents);
-    io.out(`AWS emitted ${firstEvents.length} events (EventBridge and CloudTrail shapes). What do they touch?`);
+    io.out(
+      `AWS emitted ${firstEvents.length} events (EventBridge and CloudTrail shapes). What do they touch?`,
+    );
     await tidemark('events', 'map', firstFile);
     await tidemark('ingest', firstFile);
     const between = new Date().toISOString();
@@ -87,7 +89,9 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     const verified = await tidemark('verify');
     const leaks = await countOccurrences(process.env.TIDEMARK_STORE, [secret, 'sk_live_51Rotated']);
     io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);
-    io.out(`\nExplore further: TIDEMARK_STORE=${DEMO_FOLDER}/store TIDEMARK_KEY_FILE=${DEMO_FOLDER}/secret.key npx tidemark --help`);
+    io.out(
+      `\nExplore further: TIDEMARK_STORE=${DEMO_FOLDER}/store TIDEMARK_KEY_FILE=${DEMO_FOLDER}/secret.key npx tidemark --help`,
+    );
     return verified === 0 && leaks === 0 ? 0 : 1;
   } finally {
     await account.stop();

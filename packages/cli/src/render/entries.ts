@@ -1,4 +1,4 @@
-import { type FieldChange, type StateEntry, type VersionCause, redactSealed } from '@tidemark/core';
+import { type FieldChange, redactSealed, type StateEntry, type VersionCause } from '@tidemark/core';
 import type { Io } from '../io.js';
 import { formatValue } from './format.js';
 
@@ -28,7 +28,10 @@ export function renderChanges(io: Io, changes: readonly FieldChange[], indent = 
     if (change.sealed) io.out(`${indent}~ ${change.path}: secret changed (values sealed)`);
     else if (change.change === 'added') io.out(`${indent}+ ${change.path}: ${formatValue(change.after)}`);
     else if (change.change === 'removed') io.out(`${indent}- ${change.path}: ${formatValue(change.before)}`);
-    else io.out(`${indent}~ ${change.path}: ${formatValue(change.before, 40)} → ${formatValue(change.after, 40)}`);
+    else
+      io.out(
+        `${indent}~ ${change.path}: ${formatValue(change.before, 40)} → ${formatValue(change.after, 40)}`,
+      );
   }
 }
 

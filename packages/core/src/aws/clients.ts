@@ -31,11 +31,17 @@ export class AwsClients {
 
   /** Whether calls go to an endpoint other than AWS's own. */
   get endpointOverridden(): boolean {
-    return Boolean(this.#options.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3);
+    return Boolean(
+      this.#options.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3,
+    );
   }
 
   s3(region: string): S3Client {
-    return this.#client('s3', region, (config) => new S3Client({ ...config, forcePathStyle: this.endpointOverridden }));
+    return this.#client(
+      's3',
+      region,
+      (config) => new S3Client({ ...config, forcePathStyle: this.endpointOverridden }),
+    );
   }
 
   lambda(region: string): LambdaClient {

@@ -128,8 +128,12 @@ class BaselineRun {
 
   /** Lists one top-level type in one region and captures what it finds, and their children. */
   async sweepTopLevel(definition: ResourceDefinition, region: string): Promise<void> {
-    await this.#sweep(definition.type, region, definition.list(this.#engine.context, region), undefined, (outcome) =>
-      this.#sweepChildren(definition, outcome),
+    await this.#sweep(
+      definition.type,
+      region,
+      definition.list(this.#engine.context, region),
+      undefined,
+      (outcome) => this.#sweepChildren(definition, outcome),
     );
   }
 
@@ -137,7 +141,8 @@ class BaselineRun {
     const children = parent.children;
     if (!children) return;
     const { id, region } = outcome.resource;
-    const exists = outcome.status === 'unchanged' || (outcome.status === 'appended' && !outcome.version.record.deleted);
+    const exists =
+      outcome.status === 'unchanged' || (outcome.status === 'appended' && !outcome.version.record.deleted);
     const deleted = outcome.status === 'appended' && outcome.version.record.deleted;
     if (!exists && !deleted) return;
     const listing = exists ? children.list(this.#engine.context, id, region) : emptyListing();
@@ -190,7 +195,8 @@ class BaselineRun {
 
   #record(outcome: CaptureOutcome): void {
     this.tally.add(outcome);
-    const version = outcome.status === 'appended' || outcome.status === 'unchanged' ? outcome.version : undefined;
+    const version =
+      outcome.status === 'appended' || outcome.status === 'unchanged' ? outcome.version : undefined;
     if (version && !version.record.deleted)
       this.#present.set(resourceKey(outcome.resource), {
         resource: outcome.resource,
@@ -201,7 +207,8 @@ class BaselineRun {
 
   /** Waits for every capture, including children scheduled while waiting. */
   async drain(): Promise<void> {
-    while (this.#inFlight.size + this.#sweeps.size > 0) await Promise.all([...this.#inFlight, ...this.#sweeps]);
+    while (this.#inFlight.size + this.#sweeps.size > 0)
+      await Promise.all([...this.#inFlight, ...this.#sweeps]);
   }
 
   entries(): ManifestEntry[] {

@@ -17,7 +17,10 @@ export interface ContentStore {
    * Streams content into the store, hashing as it goes; never holds the whole content in memory.
    * With `expectedHash`, content whose sha256 differs is rejected and nothing is kept.
    */
-  putStream(source: Readable | AsyncIterable<Uint8Array>, options?: { expectedHash?: string }): Promise<StoredContent>;
+  putStream(
+    source: Readable | AsyncIterable<Uint8Array>,
+    options?: { expectedHash?: string },
+  ): Promise<StoredContent>;
   /** Stores small content held in memory. */
   putBytes(bytes: Uint8Array): Promise<StoredContent>;
 }

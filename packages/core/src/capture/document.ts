@@ -16,7 +16,9 @@ export function prepareDocument(
   const normalised = definition.normalise(raw);
   const sealed = definition.secrets.reduce(
     (doc, path) =>
-      mapPath(doc, path, (value) => (value === null || isSealed(value) ? value : sealedAsJson(sealer.seal(value)))),
+      mapPath(doc, path, (value) =>
+        value === null || isSealed(value) ? value : sealedAsJson(sealer.seal(value)),
+      ),
     normalised,
   );
   return canonicalisePolicies(removePaths(sealed, definition.volatile)) as JsonObject;

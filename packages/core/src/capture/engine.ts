@@ -133,7 +133,8 @@ export class CaptureEngine {
       const bytes = Buffer.from(canonicalJson(document), 'utf8');
       const hash = sha256Hex(bytes);
       const blobs = described.blobs ?? {};
-      const changed = current?.record.document !== hash || canonicalJson(current.record.blobs) !== canonicalJson(blobs);
+      const changed =
+        current?.record.document !== hash || canonicalJson(current.record.blobs) !== canonicalJson(blobs);
       if (changed) await this.store.content.putBytes(bytes);
       draft = {
         ...base,

@@ -17,6 +17,7 @@ export type CaptureOutcome =
 /** Gaps an outcome carries: the resource's own, or those of the parts of it that were not read. */
 export function gapsOf(outcome: CaptureOutcome): readonly Gap[] {
   if (outcome.status === 'gap') return [outcome.gap];
-  if (outcome.status === 'appended' || outcome.status === 'unchanged') return outcome.version?.record.gaps ?? [];
+  if (outcome.status === 'appended' || outcome.status === 'unchanged')
+    return outcome.version?.record.gaps ?? [];
   return [];
 }

@@ -15,13 +15,25 @@ export const SkipReason = {
   NOT_A_CHANGE: 'not-a-change',
   /** Input that is not JSON, or JSON in none of the accepted shapes. */
   MALFORMED: 'malformed',
+  /** The resource belongs to an account other than the one being captured. */
+  OTHER_ACCOUNT: 'other-account',
+  /** The resource is outside the user's selection (an S3 object not in `ctx.objects`). */
+  NOT_SELECTED: 'not-selected',
 } as const;
 
 export type SkipReasonCode = (typeof SkipReason)[keyof typeof SkipReason];
 
 /** One change notification, whatever shape it arrived in. */
 export type ChangeEvent =
-  | { readonly kind: 'cloudtrail'; readonly record: CloudTrailRecord; readonly source: string }
+  | {
+      readonly kind: 'cloudtrail';
+      readonly record: CloudTrailRecord;
+      /** `account` of the EventBridge envelope the record arrived in, if any. */
+      readonly account?: string;
+      /** `region` of the EventBridge envelope the record arrived in, if any. */
+      readonly region?: string;
+      readonly source: string;
+    }
   | {
       readonly kind: 's3-notification';
       /** `Object Created` or `Object Deleted`. */
@@ -38,7 +50,12 @@ export type ChangeEvent =
       readonly source: string;
     }
   /** Input that parsed as JSON but is not a change event, or did not parse at all. */
-  | { readonly kind: 'other'; readonly reason: SkipReasonCode; readonly detail: string; readonly source: string };
+  | {
+      readonly kind: 'other';
+      readonly reason: SkipReasonCode;
+      readonly detail: string;
+      readonly source: string;
+    };
 
 /** Who made a change and when, as recorded with the versions it causes. */
 export interface EventCause {

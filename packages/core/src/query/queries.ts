@@ -61,7 +61,10 @@ export function stateAt(store: VersionStore, at: Date, filter: StateFilter = {})
     .map(toEntry);
 }
 
-async function documentOf(store: VersionStore, entry: StateEntry | undefined): Promise<JsonObject | undefined> {
+async function documentOf(
+  store: VersionStore,
+  entry: StateEntry | undefined,
+): Promise<JsonObject | undefined> {
   if (!entry?.document) return undefined;
   const document = await store.readDocument(entry.document);
   return Object.keys(entry.blobs).length > 0 ? { ...document, $blobs: { ...entry.blobs } } : document;
@@ -94,7 +97,8 @@ export async function diffStates(
   to: Date,
   filter: StateFilter = {},
 ): Promise<StateDiff> {
-  const key = (entry: StateEntry) => `${entry.resource.account}/${entry.resource.region}/${entry.resource.type}/${entry.resource.id}`;
+  const key = (entry: StateEntry) =>
+    `${entry.resource.account}/${entry.resource.region}/${entry.resource.type}/${entry.resource.id}`;
   const before = new Map(stateAt(store, from, filter).map((entry) => [key(entry), entry]));
   const after = new Map(stateAt(store, to, filter).map((entry) => [key(entry), entry]));
   const added = [...after.values()].filter((entry) => !before.has(key(entry)));
@@ -102,7 +106,8 @@ export async function diffStates(
   const pairs = [...after.values()]
     .map((entry) => [before.get(key(entry)), entry] as const)
     .filter(
-      (pair): pair is readonly [StateEntry, StateEntry] => pair[0] !== undefined && pair[0].version !== pair[1].version,
+      (pair): pair is readonly [StateEntry, StateEntry] =>
+        pair[0] !== undefined && pair[0].version !== pair[1].version,
     );
   const changed = await Promise.all(
     pairs.map(async ([older, newer]) => ({

@@ -15,11 +15,16 @@ const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
  * Resolves a point in time as users write it: `now`, a relative age (`90s`, `30m`, `2h`, `3d`, `1w`),
  * a baseline label (`v1.0`: the moment that baseline completed), or an ISO 8601 date or date-time.
  */
-export function resolveTime(spec: string, baselines: readonly Hashed<BaselineSummary>[], now = new Date()): Date {
+export function resolveTime(
+  spec: string,
+  baselines: readonly Hashed<BaselineSummary>[],
+  now = new Date(),
+): Date {
   const text = spec.trim();
   if (text === 'now') return now;
   const relative = RELATIVE.exec(text);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * (UNIT_MS[relative[2] as string] as number));
+  if (relative)
+    return new Date(now.getTime() - Number(relative[1]) * (UNIT_MS[relative[2] as string] as number));
   const baseline = baselines.find((b) => b.record.label === text);
   if (baseline) return new Date(baseline.record.completedAt);
   if (ISO_LIKE.test(text)) {

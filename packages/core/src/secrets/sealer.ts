@@ -83,10 +83,14 @@ export class LocalKeySealer implements SecretSealer {
   unseal(sealed: SealedValue): Json {
     const box = sealed[SEALED_MARKER];
     if (box.kid !== this.#kid)
-      throw new SecretKeyError(`this secret was sealed with key ${box.kid}, not with the key in use (${this.#kid})`);
+      throw new SecretKeyError(
+        `this secret was sealed with key ${box.kid}, not with the key in use (${this.#kid})`,
+      );
     const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, Buffer.from(box.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(box.tag, 'base64'));
-    const text = Buffer.concat([decipher.update(Buffer.from(box.ct, 'base64')), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(Buffer.from(box.ct, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
     return box.enc === 'json' ? (JSON.parse(text) as Json) : text;
   }
 }

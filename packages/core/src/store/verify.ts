@@ -79,19 +79,35 @@ async function verifyVersions(
     try {
       version = await store.readVersion(key);
     } catch (error) {
-      problems.push({ key, problem: 'invalid', detail: (error as Error).cause ? String((error as Error).cause) : String(error) });
+      problems.push({
+        key,
+        problem: 'invalid',
+        detail: (error as Error).cause ? String((error as Error).cause) : String(error),
+      });
       chain.last = undefined;
       continue;
     }
     const { record, hash } = version;
     if (versionKey(record.resource, record.seq) !== key || resourceFolder(record.resource) !== folder)
-      problems.push({ key, problem: 'out-of-chain', detail: `record says seq ${record.seq} of another resource` });
+      problems.push({
+        key,
+        problem: 'out-of-chain',
+        detail: `record says seq ${record.seq} of another resource`,
+      });
     const expectedSeq = (chain.last?.record.seq ?? 0) + 1;
     const expectedPrev = chain.last?.hash ?? null;
     if (seqOfKey(key) !== expectedSeq)
-      problems.push({ key, problem: 'missing', detail: `version ${expectedSeq} of this resource is missing` });
+      problems.push({
+        key,
+        problem: 'missing',
+        detail: `version ${expectedSeq} of this resource is missing`,
+      });
     else if (record.prev !== expectedPrev)
-      problems.push({ key, problem: 'out-of-chain', detail: `prev is ${record.prev}, expected ${expectedPrev}` });
+      problems.push({
+        key,
+        problem: 'out-of-chain',
+        detail: `prev is ${record.prev}, expected ${expectedPrev}`,
+      });
     for (const blob of [record.document, ...Object.values(record.blobs)])
       if (blob && !blobs.has(blob))
         problems.push({ key: blobKey(blob), problem: 'missing', detail: `named by ${key}` });
@@ -113,7 +129,11 @@ async function verifyBaselines(
     try {
       const { hash, record } = await store.readBaseline(key);
       if (record.prev !== previous)
-        problems.push({ key, problem: 'out-of-chain', detail: `prev is ${record.prev}, expected ${previous}` });
+        problems.push({
+          key,
+          problem: 'out-of-chain',
+          detail: `prev is ${record.prev}, expected ${previous}`,
+        });
       for (const entry of record.entries) {
         const versionAt = versionKey(entry.resource, entry.seq);
         if (versions.get(versionAt) !== entry.version)

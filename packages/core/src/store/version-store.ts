@@ -115,7 +115,8 @@ export class VersionStore {
   async append(draft: VersionDraft): Promise<AppendResult> {
     let latest = this.index.latest(draft.resource);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      if (latest ? sameState(latest.record, draft) : draft.deleted) return { appended: false, version: latest };
+      if (latest ? sameState(latest.record, draft) : draft.deleted)
+        return { appended: false, version: latest };
       const record: VersionRecord = {
         schema: 1,
         ...draft,
@@ -130,7 +131,9 @@ export class VersionStore {
       }
       latest = await this.#latestFromStore(draft.resource);
     }
-    throw new StoreError(`could not append to ${draft.resource.type} ${draft.resource.id}: too much contention`);
+    throw new StoreError(
+      `could not append to ${draft.resource.type} ${draft.resource.id}: too much contention`,
+    );
   }
 
   /** Reads a resource's chain from the store itself, indexes it, and returns its latest version. */

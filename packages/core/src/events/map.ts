@@ -1,0 +1,284 @@
+import { GLOBAL_REGION } from '../constants.js';
+import { definitionsForEventSource, registry } from '../resources/registry.js';
+import type { ResourceDefinition } from '../resources/types.js';
+import type { CloudTrailRecord } from '../types/cloudtrail.js';
+import type { ResourceRef } from '../types/resource.js';
+import { baseEventName, isReadOnlyName } from './event-name.js';
+import {
+  type ChangeEvent,
+  type EventCause,
+  type MappedEvent,
+  SkipReason,
+  type SkipReasonCode,
+} from './types.js';
+
+/** Options of {@link mapEvent}. */
+export interface MapOptions {
+  /** Account used when an event names none (no `recipientAccountId`, envelope account or identity). */
+  readonly defaultAccount?: string;
+}
+
+const S3_OBJECT_TYPE = 'AWS::S3::Object';
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * An event time as ISO-8601 UTC (`2024-06-02T20:16:32.000Z`), accepting CloudTrail's ISO form and
+ * Panther's `2024-06-02 20:16:32.000000000`. `undefined` for anything else.
+ */
+export function normaliseEventTime(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+    value.trim(),
+  );
+  if (!match) return undefined;
+  const [, date, time, fraction = '', zone = 'Z'] = match;
+  const parsed = new Date(`${date}T${time}${fraction.slice(0, 4)}${zone.toUpperCase()}`);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed.toISOString();
+}
+
+/** Who made a call: the identity's ARN, else the service that invoked it, its principal id or its type. */
+function principalOf(identity: unknown): string | undefined {
+  if (typeof identity !== 'object' || identity === null) return undefined;
+  const fields = identity as Record<string, unknown>;
+  return (
+    nonEmpty(fields.arn) ??
+    nonEmpty(fields.invokedBy) ??
+    nonEmpty(fields.principalId) ??
+    nonEmpty(fields.type)
+  );
+}
+
+function accountOf(
+  record: CloudTrailRecord,
+  envelopeAccount: string | undefined,
+  options: MapOptions,
+): string | undefined {
+  const identity = record.userIdentity as Record<string, unknown> | null | undefined;
+  const fromResources = Array.isArray(record.resources)
+    ? record.resources
+        .map((resource) => nonEmpty(resource?.accountId))
+        .find((account) => account !== undefined)
+    : undefined;
+  return (
+    nonEmpty(record.recipientAccountId) ??
+    envelopeAccount ??
+    nonEmpty(identity?.accountId) ??
+    fromResources ??
+    nonEmpty(options.defaultAccount)
+  );
+}
+
+function causeOf(record: CloudTrailRecord, eventName: string): EventCause {
+  const eventId = nonEmpty(record.eventID);
+  const eventTime = normaliseEventTime(record.eventTime);
+  const principal = principalOf(record.userIdentity);
+  return {
+    kind: 'event',
+    eventName,
+    ...(eventId ? { eventId } : {}),
+    ...(eventTime ? { eventTime } : {}),
+    ...(principal ? { principal } : {}),
+  };
+}
+
+function isFailed(errorCode: unknown): boolean {
+  return typeof errorCode === 'string' ? errorCode !== '' : errorCode !== undefined && errorCode !== null;
+}
+
+function isReadOnly(readOnly: unknown, name: string): boolean {
+  if (readOnly === true || (typeof readOnly === 'string' && readOnly.toLowerCase() === 'true')) return true;
+  if (readOnly === false || (typeof readOnly === 'string' && readOnly.toLowerCase() === 'false'))
+    return false;
+  return isReadOnlyName(name);
+}
+
+function skipped(source: string, reason: SkipReasonCode, detail: string, cause?: EventCause): MappedEvent {
+  return { source, ...(cause ? { cause } : {}), resources: [], skipped: { reason, detail } };
+}
+
+/** Identifiers an extractor returns: strings only, never empty, each once. An extractor that throws names none. */
+function idsOf(definition: ResourceDefinition, name: string, record: CloudTrailRecord): string[] {
+  const extractor = definition.events[name];
+  if (!extractor) return [];
+  let ids: readonly unknown[];
+  try {
+    ids = extractor(record);
+  } catch {
+    return [];
+  }
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
+}
+
+/** The definitions that may handle an event: by its source, or (old records without one) by its name alone. */
+function candidatesFor(
+  eventSource: string | undefined,
+  name: string,
+  definitions: readonly ResourceDefinition[],
+): { definitions: readonly ResourceDefinition[]; problem?: string } {
+  if (eventSource) {
+    const bySource = definitionsForEventSource(eventSource, definitions);
+    if (bySource.length === 0) return { definitions: [], problem: `service ${eventSource} is not captured` };
+    return { definitions: bySource };
+  }
+  const sources = new Set(
+    definitions
+      .filter((definition) => Object.hasOwn(definition.events, name))
+      .map((definition) => definition.eventSource),
+  );
+  const [only] = sources;
+  if (sources.size !== 1 || only === undefined) {
+    return {
+      definitions: [],
+      problem: `record has no eventSource and ${sources.size === 0 ? 'no' : 'more than one'} captured service has ${name}`,
+    };
+  }
+  return { definitions: definitionsForEventSource(only, definitions) };
+}
+
+function mapCloudTrail(
+  event: Extract<ChangeEvent, { kind: 'cloudtrail' }>,
+  definitions: readonly ResourceDefinition[],
+  options: MapOptions,
+): MappedEvent {
+  const { record, source } = event;
+  const eventName = nonEmpty(record.eventName);
+  if (!eventName) return skipped(source, SkipReason.MALFORMED, 'cloudtrail record without eventName');
+  const cause = causeOf(record, eventName);
+  const eventSource = nonEmpty(record.eventSource);
+  const call = `${eventSource ?? '(no eventSource)'} ${eventName}`;
+
+  if (isFailed(record.errorCode)) {
+    return skipped(source, SkipReason.FAILED_CALL, `${call} failed with ${String(record.errorCode)}`, cause);
+  }
+  const name = baseEventName(eventName);
+  if (isReadOnly(record.readOnly, name))
+    return skipped(source, SkipReason.READ_ONLY, `${call} only reads`, cause);
+
+  const candidates = candidatesFor(eventSource, name, definitions);
+  if (candidates.problem)
+    return skipped(source, SkipReason.UNSUPPORTED, `${call}: ${candidates.problem}`, cause);
+  const handling = candidates.definitions.filter((definition) => Object.hasOwn(definition.events, name));
+  if (handling.length === 0) {
+    return skipped(source, SkipReason.UNSUPPORTED, `${call} is not a change Tidemark captures`, cause);
+  }
+
+  const account = accountOf(record, event.account, options);
+  if (!account) return skipped(source, SkipReason.UNRESOLVABLE, `${call} names no account`, cause);
+  const awsRegion = nonEmpty(record.awsRegion) ?? event.region;
+
+  const resources: ResourceRef[] = [];
+  for (const definition of handling) {
+    const region = definition.scope === 'global' ? GLOBAL_REGION : awsRegion;
+    if (!region) continue;
+    for (const id of idsOf(definition, name, record))
+      resources.push({ account, region, type: definition.type, id });
+  }
+  if (resources.length === 0) {
+    return skipped(source, SkipReason.UNRESOLVABLE, `${call} does not say which resource it changed`, cause);
+  }
+  return { source, cause, resources };
+}
+
+function mapS3Notification(
+  event: Extract<ChangeEvent, { kind: 's3-notification' }>,
+  definitions: readonly ResourceDefinition[],
+  options: MapOptions,
+): MappedEvent {
+  const cause: EventCause = {
+    kind: 'event',
+    eventName: event.reason ?? event.detailType,
+    ...(event.id ? { eventId: event.id } : {}),
+    ...(normaliseEventTime(event.time) ? { eventTime: normaliseEventTime(event.time) } : {}),
+    ...(event.requester ? { principal: event.requester } : {}),
+  };
+  const call = `S3 "${event.detailType}"`;
+  const definition = definitions.find((candidate) => candidate.type === S3_OBJECT_TYPE);
+  if (!definition)
+    return skipped(event.source, SkipReason.UNSUPPORTED, `${call}: S3 objects are not captured`, cause);
+  const account = nonEmpty(event.account) ?? nonEmpty(options.defaultAccount);
+  if (!account) return skipped(event.source, SkipReason.UNRESOLVABLE, `${call} names no account`, cause);
+  if (!event.region || !event.bucket || !event.key) {
+    return skipped(event.source, SkipReason.UNRESOLVABLE, `${call} names no region, bucket or key`, cause);
+  }
+  return {
+    source: event.source,
+    cause,
+    resources: [{ account, region: event.region, type: definition.type, id: `${event.bucket}/${event.key}` }],
+  };
+}
+
+/**
+ * The resources one change event asks to capture again, or why it asks for none. Pure.
+ *
+ * @example
+ * const [event] = parseEventInput(body, 'sqs:msg-1');
+ * const mapped = mapEvent(event); // { resources: [{ type: 'AWS::S3::Bucket', id: 'logs', … }], cause: { … } }
+ */
+export function mapEvent(
+  event: ChangeEvent,
+  definitions: readonly ResourceDefinition[] = registry,
+  options: MapOptions = {},
+): MappedEvent {
+  switch (event.kind) {
+    case 'cloudtrail':
+      return mapCloudTrail(event, definitions, options);
+    case 's3-notification':
+      return mapS3Notification(event, definitions, options);
+    case 'other':
+      return skipped(event.source, event.reason, event.detail);
+  }
+}
+
+/** {@link mapEvent} for many events, in order. */
+export function mapEvents(
+  events: readonly ChangeEvent[],
+  definitions: readonly ResourceDefinition[] = registry,
+  options: MapOptions = {},
+): MappedEvent[] {
+  return events.map((event) => mapEvent(event, definitions, options));
+}
+
+/** One resource to capture, with the cause of the latest event that named it. */
+export interface CoalescedChange {
+  readonly resource: ResourceRef;
+  /** The latest event's cause; `coalesced` counts every event that named the resource. */
+  readonly cause: EventCause;
+}
+
+/** The key of a resource: equal for the same account, region, type and identifier. */
+function resourceKey(resource: ResourceRef): string {
+  return JSON.stringify([resource.account, resource.region, resource.type, resource.id]);
+}
+
+function timeOf(cause: EventCause): number {
+  const time = cause.eventTime === undefined ? Number.NaN : Date.parse(cause.eventTime);
+  return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
+}
+
+/**
+ * One entry per distinct resource, in order of first mention, with the cause of its latest event (by
+ * `eventTime`; on a tie or without times, the later one in the input) and how many events named it.
+ */
+export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
+  const changes = new Map<string, { resource: ResourceRef; cause: EventCause; count: number }>();
+  for (const event of mapped) {
+    if (!event.cause) continue;
+    for (const resource of event.resources) {
+      const key = resourceKey(resource);
+      const existing = changes.get(key);
+      if (!existing) {
+        changes.set(key, { resource, cause: event.cause, count: 1 });
+        continue;
+      }
+      existing.count += 1;
+      if (timeOf(event.cause) >= timeOf(existing.cause)) existing.cause = event.cause;
+    }
+  }
+  return [...changes.values()].map(({ resource, cause, count }) => ({
+    resource,
+    cause: { ...cause, coalesced: count },
+  }));
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AwsClients } from '../../src/aws/clients.js';
+import type { ContentStore, StoredContent } from '../../src/capture/content-store.js';
+import type { CaptureContext, CaptureCounters, ObjectSelection } from '../../src/capture/context.js';
+import { DEFAULT_PART_SIZE } from '../../src/constants.js';
+
+/** Content whose sha256 is not the one its source promised. */
+export class FakeContentMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`content hashes to ${actual}, expected ${expected}`);
+    this.name = 'ContentMismatchError';
+  }
+}
+
+/**
+ * An in-memory content store for tests: hashes while it consumes a stream, deduplicates by hash, rejects
+ * content that does not match `expectedHash`, and counts what it was asked to store.
+ */
+export class MemoryContentStore implements ContentStore {
+  readonly blobs = new Map<string, Buffer>();
+  /** Every `putStream` / `putBytes` call, in order. */
+  readonly puts: StoredContent[] = [];
+
+  constructor(private readonly counters?: CaptureCounters) {}
+
+  async has(hash: string): Promise<boolean> {
+    return this.blobs.has(hash);
+  }
+
+  async putStream(
+    source: Readable | AsyncIterable<Uint8Array>,
+    options: { expectedHash?: string } = {},
+  ): Promise<StoredContent> {
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+      hash.update(bytes);
+      chunks.push(bytes);
+    }
+    const digest = hash.digest('hex');
+    if (options.expectedHash !== undefined && options.expectedHash !== digest) {
+      throw new FakeContentMismatchError(options.expectedHash, digest);
+    }
+    return this.#keep(digest, Buffer.concat(chunks));
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<StoredContent> {
+    return this.#keep(createHash('sha256').update(bytes).digest('hex'), Buffer.from(bytes));
+  }
+
+  /** Stores content directly (arrange step of a test). */
+  seed(bytes: Uint8Array): string {
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    this.blobs.set(digest, Buffer.from(bytes));
+    return digest;
+  }
+
+  #keep(digest: string, bytes: Buffer): StoredContent {
+    const written = !this.blobs.has(digest);
+    if (written) this.blobs.set(digest, bytes);
+    if (this.counters) {
+      if (written) this.counters.bytesStored += bytes.length;
+      else this.counters.bytesDeduplicated += bytes.length;
+    }
+    const stored = { hash: digest, size: bytes.length, written };
+    this.puts.push(stored);
+    return stored;
+  }
+}
+
+/** A capture context whose content store is a {@link MemoryContentStore}. */
+export interface TestCaptureContext extends CaptureContext {
+  readonly content: MemoryContentStore;
+}
+
+/** Overrides for {@link createCaptureContext}. */
+export interface TestContextOptions {
+  readonly account?: string;
+  readonly objects?: ObjectSelection;
+  readonly partSize?: number;
+  readonly concurrency?: number;
+}
+
+/**
+ * A capture context for tests: real `AwsClients` (mock them with `aws-sdk-client-mock`), one `p-limit`
+ * limiter per service, an in-memory content store and zeroed counters.
+ *
+ * @example
+ * const ctx = createCaptureContext({ partSize: 5 });
+ * await s3Object.describe(ctx, 'bucket/key', 'eu-west-1');
+ */
+export function createCaptureContext(options: TestContextOptions = {}): TestCaptureContext {
+  const counters: CaptureCounters = { bytesDownloaded: 0, bytesStored: 0, bytesDeduplicated: 0 };
+  const limits = new Map<string, LimitFunction>();
+  return {
+    account: options.account ?? '123456789012',
+    clients: new AwsClients(),
+    content: new MemoryContentStore(counters),
+    limit(service) {
+      let limit = limits.get(service);
+      if (!limit) {
+        limit = pLimit(options.concurrency ?? 4);
+        limits.set(service, limit);
+      }
+      return limit;
+    },
+    objects: options.objects ?? {},
+    partSize: options.partSize ?? DEFAULT_PART_SIZE,
+    counters,
+  };
+}
+
+/** Collects an async iterable into an array. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
