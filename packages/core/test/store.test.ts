@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/canonical/canonicalise.js';
 import { blobKey, versionKey } from '../src/store/layout.js';
@@ -68,7 +69,9 @@ describe('VersionStore', () => {
   });
 
   it('rejects content that does not hash to what was promised, keeping nothing', async () => {
-    const put = store.content.putStream([Buffer.from('zip bytes')], { expectedHash: '0'.repeat(64) });
+    const put = store.content.putStream(Readable.from([Buffer.from('zip bytes')]), {
+      expectedHash: '0'.repeat(64),
+    });
 
     await expect(put).rejects.toThrow(/expected 0000/);
     expect(await store.content.has(sha256Hex('zip bytes'))).toBe(false);

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { canonicalJson } from '../canonical/canonicalise.js';
+import type { Json } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import { resourceFolder } from './layout.js';
 import type { BaselineManifest, BaselineSummary, Hashed, VersionRecord } from './records.js';
@@ -84,7 +86,7 @@ export class IndexDb {
           hash,
           record.capturedAt,
           record.deleted ? 1 : 0,
-          JSON.stringify(record),
+          canonicalJson(record as unknown as Json),
         );
       }
     })();
@@ -100,7 +102,7 @@ export class IndexDb {
       hash,
       record.startedAt,
       record.completedAt,
-      JSON.stringify(summary),
+      canonicalJson(summary as unknown as Json),
     );
   }
 

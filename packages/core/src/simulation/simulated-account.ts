@@ -1,0 +1,277 @@
+import { cloudTrailProfile } from './cloudtrail-api.js';
+import { CodeServer } from './code-server.js';
+import { buildZip, utf8 } from './content.js';
+import { CallCounter, ServiceDispatcher } from './dispatch.js';
+import { EventFactory } from './events.js';
+import { FaultInjector } from './faults.js';
+import { lambdaProfile } from './lambda-api.js';
+import { AccountModel, optional } from './model.js';
+import { SeededRandom } from './random.js';
+import { s3Profile } from './s3-api.js';
+import { seedAccount } from './seed.js';
+import { stsProfile } from './sts-api.js';
+import type { SimulatedAccountOptions, SimulatedEvent } from './types.js';
+
+/** Options of {@link SimulatedAccount.putObject}. */
+export interface PutObjectOptions {
+  readonly contentType?: string;
+  readonly cacheControl?: string;
+  readonly metadata?: Record<string, string>;
+  readonly storageClass?: string;
+}
+
+/** What {@link SimulatedAccount.updateFunctionConfiguration} may change. */
+export interface FunctionConfigurationChanges {
+  /** Replaces the whole variables map. */
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly description?: string;
+}
+
+/** Rules a configuration change must follow, as Lambda validates them. */
+const CONFIGURATION_RULES: ReadonlyArray<{
+  readonly invalid: (changes: FunctionConfigurationChanges) => boolean;
+  readonly message: (changes: FunctionConfigurationChanges) => string;
+}> = [
+  {
+    invalid: ({ memorySize }) =>
+      memorySize !== undefined && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240),
+    message: ({ memorySize }) => `memorySize must be an integer from 128 to 10240, received ${memorySize}`,
+  },
+  {
+    invalid: ({ timeout }) =>
+      timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 900),
+    message: ({ timeout }) => `timeout must be an integer from 1 to 900 seconds, received ${timeout}`,
+  },
+];
+
+/** The simulation currently holding the SDK clients' `send`: only one can, as they replace it process-wide. */
+let running: SimulatedAccount | undefined;
+
+/**
+ * A simulated AWS account shaped like a small business (three websites, a media bucket, access logs, three Lambda
+ * functions), answering the AWS SDK v3 in-process: `send` of every `S3Client`, `LambdaClient`, `STSClient` and
+ * `CloudTrailClient` is replaced, responses and errors have AWS's exact shapes, and changes made through the methods
+ * below emit the events AWS would (S3 EventBridge notifications, CloudTrail records in EventBridge envelopes).
+ *
+ * @example
+ * const account = await SimulatedAccount.start({ scale: { objects: 2000 } });
+ * try {
+ *   const events = account.putObject('sailjada.com', 'index.html', '<h1>New</h1>', { contentType: 'text/html' });
+ *   await new S3Client({ region: 'us-east-1' }).send(new GetObjectCommand({ Bucket: 'sailjada.com', Key: 'index.html' }));
+ * } finally {
+ *   await account.stop();
+ * }
+ */
+export class SimulatedAccount {
+  readonly accountId: string;
+  /** The home region. */
+  readonly region: string;
+  readonly #model: AccountModel;
+  readonly #now: () => Date;
+  readonly #events: EventFactory;
+  readonly #faults = new FaultInjector();
+  readonly #counter = new CallCounter();
+  readonly #dispatcher: ServiceDispatcher;
+  readonly #codeServer: CodeServer;
+  readonly #restoreEnvironment: () => void;
+  #stopped = false;
+
+  private constructor(model: AccountModel, now: () => Date, codeServer: CodeServer) {
+    this.accountId = model.accountId;
+    this.region = model.homeRegion;
+    this.#model = model;
+    this.#now = now;
+    this.#codeServer = codeServer;
+    this.#events = new EventFactory(model, now());
+    this.#dispatcher = new ServiceDispatcher(this.#faults, this.#counter, model.homeRegion);
+    for (const profile of [
+      s3Profile(model),
+      lambdaProfile(model, codeServer),
+      stsProfile(model),
+      cloudTrailProfile(model),
+    ]) {
+      this.#dispatcher.install(profile);
+    }
+    // The SDK never signs a simulated call, but code that resolves credentials or a region itself must not fail.
+    this.#restoreEnvironment = setUnsetEnvironment({
+      AWS_ACCESS_KEY_ID: 'SIMULATED',
+      AWS_SECRET_ACCESS_KEY: 'SIMULATED',
+      AWS_REGION: model.homeRegion,
+    });
+  }
+
+  /**
+   * Builds the account, replaces the SDK clients' `send` and starts the code server. Only one simulated account can
+   * run at a time; {@link stop} it before starting another.
+   */
+  static async start(options: SimulatedAccountOptions = {}): Promise<SimulatedAccount> {
+    if (running) throw new Error('a simulated account is already running: stop it before starting another');
+    const accountId = options.accountId ?? '123456789012';
+    if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, received ${accountId}`);
+    const region = options.region ?? 'us-east-1';
+    const now = options.now ?? (() => new Date());
+    const model = new AccountModel(accountId, region, new SeededRandom(seedOf(`${accountId}/${region}`)));
+    seedAccount(model, { objects: options.scale?.objects ?? 0, functions: options.scale?.functions ?? 0 });
+    const codeServer = await CodeServer.start({ accountId, region, now });
+    running = new SimulatedAccount(model, now, codeServer);
+    return running;
+  }
+
+  /** Uploads an object as a console user would; returns the events AWS emits for it. */
+  putObject(
+    bucket: string,
+    key: string,
+    body: string | Uint8Array,
+    options: PutObjectOptions = {},
+  ): SimulatedEvent[] {
+    const target = this.#model.bucket(bucket);
+    const at = this.#now();
+    const version = target.put(
+      key,
+      {
+        body: typeof body === 'string' ? utf8(body) : Uint8Array.from(body),
+        ...optional('contentType', options.contentType),
+        ...optional('cacheControl', options.cacheControl),
+        ...optional('metadata', options.metadata),
+        ...optional('storageClass', options.storageClass),
+        checksumAlgorithm: 'CRC64NVME',
+      },
+      at,
+      this.#model.random,
+    );
+    return this.#emit(this.#events.objectCreated(target, key, version, at));
+  }
+
+  /** Deletes an object (a delete marker in a versioned bucket); throws when there is no current object. */
+  deleteObject(bucket: string, key: string): SimulatedEvent[] {
+    const target = this.#model.bucket(bucket);
+    const at = this.#now();
+    const removed = target.delete(key, at, this.#model.random);
+    return this.#emit(this.#events.objectDeleted(target, key, removed, at));
+  }
+
+  /** Replaces a bucket's policy. */
+  putBucketPolicy(bucket: string, policy: object): SimulatedEvent[] {
+    const target = this.#model.bucket(bucket);
+    target.config.policy = JSON.stringify(policy);
+    return this.#emit(this.#events.bucketPolicyPut(target, structuredClone(policy), this.#now()));
+  }
+
+  /** Deletes a bucket; throws unless it holds no object versions and no delete markers, as S3's `BucketNotEmpty`. */
+  deleteBucket(bucket: string): SimulatedEvent[] {
+    const target = this.#model.bucket(bucket);
+    if (!target.isEmpty()) {
+      throw new Error(`bucket ${bucket} is not empty: delete every object version and delete marker first`);
+    }
+    this.#model.buckets.delete(bucket);
+    return this.#emit(this.#events.bucketDeleted(target, this.#now()));
+  }
+
+  /** Changes `$LATEST`'s configuration; `environment` replaces the whole variables map. */
+  updateFunctionConfiguration(name: string, changes: FunctionConfigurationChanges): SimulatedEvent[] {
+    const fn = this.#model.function(name);
+    const broken = CONFIGURATION_RULES.find((rule) => rule.invalid(changes));
+    if (broken) throw new RangeError(broken.message(changes));
+    const at = this.#now();
+    fn.latest = {
+      ...fn.latest,
+      settings: {
+        ...fn.latest.settings,
+        ...optional('environment', changes.environment && { ...changes.environment }),
+        ...optional('memorySize', changes.memorySize),
+        ...optional('timeout', changes.timeout),
+        ...optional('description', changes.description),
+      },
+      lastModified: at,
+      revisionId: this.#model.random.uuid(),
+    };
+    return this.#emit(this.#events.functionConfigurationUpdated(fn, changes, at));
+  }
+
+  /** Deploys new code to `$LATEST`: a zip of `files` (same files, same bytes, same `CodeSha256`). */
+  updateFunctionCode(name: string, files: Record<string, string>): SimulatedEvent[] {
+    const fn = this.#model.function(name);
+    const at = this.#now();
+    fn.latest = {
+      ...fn.latest,
+      code: this.#model.codePackage(buildZip(files)),
+      lastModified: at,
+      revisionId: this.#model.random.uuid(),
+    };
+    return this.#emit(this.#events.functionCodeUpdated(fn, at));
+  }
+
+  /** Deletes a function with all its versions and aliases (its event source mappings stay, as in AWS). */
+  deleteFunction(name: string): SimulatedEvent[] {
+    this.#model.function(name);
+    this.#model.functions.delete(name);
+    return this.#emit(this.#events.functionDeleted(name, this.#now()));
+  }
+
+  /** The environment variables of a function's `$LATEST` (a copy; empty when it has none), e.g. to change one. */
+  functionEnvironment(name: string): Record<string, string> {
+    return { ...this.#model.function(name).latest.settings.environment };
+  }
+
+  /** All events emitted so far, oldest first. */
+  events(): SimulatedEvent[] {
+    return [...this.#model.events];
+  }
+
+  /**
+   * Every call of `action` (an IAM action such as `s3:GetBucketPolicy` or `lambda:ListFunctions`, or
+   * `service:Operation`; `*` wildcards allowed), or only those touching `resourceId` (bucket name, `bucket/key`,
+   * function name; a bucket name also covers its objects), fails with the service's access-denied error.
+   */
+  deny(action: string, resourceId?: string): void {
+    this.#faults.deny(action, resourceId);
+  }
+
+  /** The next `times` calls of `action` fail with the service's throttling error. */
+  throttle(action: string, times: number): void {
+    this.#faults.throttle(action, times);
+  }
+
+  /** SDK commands answered so far (failed ones included), by operation name, and their total. */
+  callCounts(): Record<string, number> & { total: number } {
+    return this.#counter.snapshot();
+  }
+
+  /** Starts counting calls from zero. */
+  resetCallCounts(): void {
+    this.#counter.reset();
+  }
+
+  /** Gives the SDK clients their real `send` back, closes the code server and restores the environment. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#dispatcher.restore();
+    this.#restoreEnvironment();
+    if (running === this) running = undefined;
+    await this.#codeServer.close();
+  }
+
+  #emit(events: SimulatedEvent[]): SimulatedEvent[] {
+    this.#model.events.push(...events);
+    return events;
+  }
+}
+
+/** Sets environment variables that are unset; returns a function that removes the ones it set. */
+function setUnsetEnvironment(values: Record<string, string>): () => void {
+  const set = Object.entries(values).filter(([name]) => process.env[name] === undefined);
+  for (const [name, value] of set) process.env[name] = value;
+  return () => {
+    for (const [name, value] of set) if (process.env[name] === value) delete process.env[name];
+  };
+}
+
+/** A 32-bit seed from a string (FNV-1a). */
+function seedOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

@@ -1,0 +1,242 @@
+import { unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  BaselineReport,
+  HistoryEntry,
+  IngestReport,
+  StateDiff,
+  StateEntry,
+  VerifyReport,
+} from '@tidemark/core';
+import { SimulatedAccount } from '@tidemark/core/simulation';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliHarness } from './support/cli.js';
+import { writeNdjson } from './support/events.js';
+
+const HOME_PAGE = 'AWS::S3::Object:queenofsandiego.com/index.html';
+
+describe('baseline, events and time travel against the simulated account', () => {
+  let account: SimulatedAccount;
+  let cli: CliHarness;
+
+  beforeEach(async () => {
+    account = await SimulatedAccount.start();
+    cli = await CliHarness.create();
+  });
+  afterEach(async () => {
+    await account.stop();
+    await cli.dispose();
+  });
+
+  it('captures every bucket, object and function of the region, content included', async () => {
+    const report = await cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+
+    expect(report.label).toBe('v1.0');
+    expect(report.byType['AWS::S3::Bucket']?.resources).toBeGreaterThanOrEqual(4);
+    expect(report.byType['AWS::S3::Object']?.newVersions).toBeGreaterThan(10);
+    expect(report.byType['AWS::Lambda::Function']?.resources).toBe(3);
+    expect(report.bytes.downloaded).toBeGreaterThan(0);
+    expect(report.manifest?.entries).toBe(
+      Object.values(report.byType).reduce((sum, tally) => sum + tally.resources, 0),
+    );
+    const state = await cli.json<{ resources: StateEntry[] }>(
+      'state',
+      '--at',
+      'v1.0',
+      '--type',
+      'AWS::S3::Bucket',
+    );
+    expect(state.resources.map((e) => e.resource.region)).not.toContain('us-west-2');
+  });
+
+  it('records an archived object as a gap that needs a restore, not a failure', async () => {
+    const report = await cli.json<BaselineReport>('baseline');
+
+    expect(report.failures).toEqual([]);
+    expect(report.gaps).toContainEqual(
+      expect.objectContaining({ kind: 'needs-restore', type: 'AWS::S3::Object' }),
+    );
+  });
+
+  it('downloads nothing and appends nothing when an unchanged account is captured again', async () => {
+    await cli.json<BaselineReport>('baseline');
+    account.resetCallCounts();
+
+    const second = await cli.json<BaselineReport>('baseline');
+
+    expect(second.label).toBe('v1.1');
+    expect(second.bytes.downloaded).toBe(0);
+    expect(account.callCounts().GetObject ?? 0).toBe(0);
+    for (const tally of Object.values(second.byType)) expect(tally.newVersions + tally.deleted).toBe(0);
+  });
+
+  it('captures only what events touched, and answers history, diff and state at any moment', async () => {
+    await cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+    const pageEvents = [
+      ...account.putObject('queenofsandiego.com', 'index.html', '<h1>2027 season</h1>', {
+        contentType: 'text/html',
+      }),
+      ...account.deleteObject('sailjada.com', 'about.html'),
+    ];
+    account.resetCallCounts();
+    const first = await cli.json<IngestReport>(
+      'ingest',
+      await writeNdjson(cli.folder, 'a.ndjson', pageEvents),
+    );
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const codeEvents = account.updateFunctionCode('image-resizer', {
+      'index.mjs': 'export const handler = () => 2;',
+    });
+    await cli.json<IngestReport>('ingest', await writeNdjson(cli.folder, 'b.ndjson', codeEvents));
+
+    expect(first.captures.map((c) => [c.resource.id, c.status, c.deleted])).toEqual(
+      expect.arrayContaining([
+        ['queenofsandiego.com/index.html', 'appended', false],
+        ['sailjada.com/about.html', 'appended', true],
+      ]),
+    );
+    expect(first.captures).toHaveLength(2);
+    expect(account.callCounts().ListObjectsV2 ?? 0).toBe(0);
+
+    const { versions } = await cli.json<{ versions: HistoryEntry[] }>('history', HOME_PAGE);
+    expect(versions.map((v) => v.cause.kind)).toEqual(['baseline', 'event']);
+    expect(versions[1]?.cause).toMatchObject({
+      eventName: expect.stringMatching(/PutObject|Object Created/),
+    });
+    expect(versions[1]?.changes.map((c) => c.path)).toContain('$blobs.content');
+
+    const diff = await cli.json<StateDiff>('diff', '--from', 'v1.0', '--to', 'now');
+    expect(diff.removed.map((e) => e.resource.id)).toEqual(['sailjada.com/about.html']);
+    expect(diff.changed.map((c) => c.resource.id).sort()).toEqual([
+      'image-resizer',
+      'queenofsandiego.com/index.html',
+    ]);
+
+    const midway = await cli.json<{ resources: StateEntry[] }>(
+      'state',
+      '--at',
+      between,
+      '--type',
+      'AWS::Lambda::Function',
+    );
+    const resizer = midway.resources.find((e) => e.resource.id === 'image-resizer');
+    expect(resizer?.seq).toBe(1);
+    const old = path.join(cli.folder, 'old.html');
+    await cli.run('show', HOME_PAGE, '--at', 'v1.0', '--blob', old);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(old, 'utf8')).not.toContain('2027 season');
+  });
+
+  it('skips bad and irrelevant input with a reason while capturing the rest of the batch', async () => {
+    await cli.json<BaselineReport>('baseline');
+    const [created] = account.putObject('sailjada.com', 'new.html', 'new page');
+    const readOnly = {
+      eventVersion: '1.08',
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'GetFunction20150331v2',
+      readOnly: true,
+      awsRegion: 'us-east-1',
+      requestParameters: { functionName: 'booking-handler' },
+    };
+    const failed = {
+      ...readOnly,
+      eventName: 'DeleteFunction20150331',
+      readOnly: false,
+      errorCode: 'AccessDeniedException',
+    };
+    const file = path.join(cli.folder, 'mixed.ndjson');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      file,
+      [JSON.stringify(created), '{ not json', JSON.stringify(readOnly), JSON.stringify(failed)].join('\n'),
+    );
+
+    const report = await cli.json<IngestReport>('ingest', file);
+
+    expect(report.events.map((e) => e.skipped?.reason)).toEqual([
+      undefined,
+      'malformed',
+      'read-only',
+      'failed-call',
+    ]);
+    expect(report.captures.map((c) => [c.resource.id, c.status])).toEqual([
+      ['sailjada.com/new.html', 'appended'],
+    ]);
+  });
+
+  it('records a deleted function as a deletion, and it leaves the current state', async () => {
+    await cli.json<BaselineReport>('baseline');
+    const events = account.deleteFunction('email-sender');
+
+    await cli.json<IngestReport>('ingest', await writeNdjson(cli.folder, 'd.ndjson', events));
+
+    const now = await cli.json<{ resources: StateEntry[] }>('state', '--type', 'AWS::Lambda::Function');
+    expect(now.resources.map((e) => e.resource.id).sort()).toEqual(['booking-handler', 'image-resizer']);
+    const { versions } = await cli.json<{ versions: HistoryEntry[] }>('history', 'email-sender');
+    expect(versions.at(-1)?.deleted).toBe(true);
+  });
+
+  it('turns denied calls into gaps, listed in the report and the manifest, and goes on', async () => {
+    account.deny('lambda:GetPolicy');
+    account.deny('s3:GetBucketPolicy', 'sailjada.com');
+
+    const result = await cli.run('baseline', '--json');
+    const report = JSON.parse(result.stdout) as BaselineReport;
+
+    expect(result.code).toBe(0);
+    expect(report.gaps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'denied',
+          type: 'AWS::Lambda::Function',
+          operation: 'lambda:GetPolicy',
+        }),
+        expect.objectContaining({ kind: 'denied', type: 'AWS::S3::Bucket', id: 'sailjada.com' }),
+      ]),
+    );
+    const shown = await cli.json<{ document: { Policy: unknown } }>('show', 'AWS::S3::Bucket:sailjada.com');
+    expect(shown.document.Policy).toEqual({ $unknown: 'AccessDenied' });
+    const { baselines } = await cli.json<{ baselines: Array<{ gaps: unknown[] }> }>('baselines');
+    expect(baselines[0]?.gaps.length).toBe(report.gaps.length);
+  });
+
+  it('exits non-zero only when nothing at all could be captured', async () => {
+    account.deny('s3:ListAllMyBuckets');
+    account.deny('lambda:ListFunctions');
+
+    const result = await cli.run('baseline');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('captured nothing');
+    expect(result.stdout).toMatch(/denied/);
+  });
+
+  it("captures through throttling within the clients' retry budget", async () => {
+    account.throttle('s3:GetBucketPolicy', 2);
+    account.throttle('lambda:GetFunction', 2);
+
+    const report = await cli.json<BaselineReport>('baseline');
+
+    expect(report.failures).toEqual([]);
+    expect(report.gaps.filter((g) => g.kind === 'error')).toEqual([]);
+  });
+
+  it('rebuilds a deleted index with identical answers, and verify checks every hash', async () => {
+    await cli.json<BaselineReport>('baseline');
+    await cli.json<IngestReport>(
+      'ingest',
+      await writeNdjson(cli.folder, 'e.ndjson', account.putObject('sailjada.com', 'x.html', 'x')),
+    );
+    const at = new Date().toISOString();
+    const before = await cli.run('state', '--at', at, '--json');
+    await unlink(path.join(cli.store, 'index.sqlite'));
+
+    const after = await cli.run('state', '--at', at, '--json');
+    const verify = await cli.json<VerifyReport>('verify');
+
+    expect(after.stdout).toBe(before.stdout);
+    expect(verify).toMatchObject({ ok: true, problems: [] });
+    expect(verify.checked.versions).toBeGreaterThan(20);
+  });
+});
