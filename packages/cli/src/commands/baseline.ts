@@ -50,7 +50,7 @@ class CaptureProgress {
   readonly #io: Io;
   readonly #counts = new Map<string, number>();
   #total = 0;
-  #lastShown = 0;
+  #lastShown = Date.now();
 
   constructor(io: Io) {
     this.#io = io;

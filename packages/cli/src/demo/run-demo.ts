@@ -77,7 +77,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     await tidemark('diff', '--from', between, '--to', 'now', '--type', 'AWS::Lambda::Function');
 
     say('7. The old home page is still there, byte for byte.');
-    const oldPage = path.join(folder, 'index-v1.0.html');
+    const oldPage = path.join(DEMO_FOLDER, 'index-v1.0.html');
     await tidemark('show', 'queenofsandiego.com/index.html', '--at', 'v1.0', '--blob', oldPage, '--json');
     io.out((await readFile(oldPage, 'utf8')).split('\n').slice(0, 3).join('\n'));
 
