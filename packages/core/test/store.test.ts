@@ -200,3 +200,30 @@ describe('verifyStore', () => {
     );
   });
 });
+
+describe('LocalBackend writes', () => {
+  let folder: string;
+  let store: VersionStore;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-crash-'));
+    store = await VersionStore.open(folder);
+  });
+  afterEach(async () => {
+    store.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('leaves no blob and no temporary file behind when the source fails half way', async () => {
+    async function* interrupted() {
+      yield Buffer.from('the first half of an object');
+      throw new Error('connection reset');
+    }
+
+    await expect(store.content.putStream(interrupted())).rejects.toThrow(/cannot write a blob/);
+
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(path.join(folder, 'tmp'))).toEqual([]);
+    expect((await verifyStore(store)).checked.blobs).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const core = await import('@tidemark/core');
+const { SimulatedAccount } = await import('@tidemark/core/simulation');
+const dir = await mkdtemp(path.join(tmpdir(), 'tm-scratch-'));
+const account = await SimulatedAccount.start({ scale: { objects: Number(process.argv[2] ?? 0), functions: Number(process.argv[3] ?? 0) } });
+const store = await core.VersionStore.open(path.join(dir, 'store'));
+const engine = await core.CaptureEngine.create({ store, clients: new core.AwsClients(), sealer: new core.LocalKeySealer(randomBytes(32)), registry: core.registry });
+account.resetCallCounts();
+let t = performance.now();
+const r = await core.runBaseline(engine, { regions: ['us-east-1'] });
+console.log('baseline ms', performance.now() - t, JSON.stringify(r.byType), r.bytes, account.callCounts());
+account.resetCallCounts();
+t = performance.now();
+const r2 = await core.runBaseline(engine, { regions: ['us-east-1'] });
+console.log('rerun ms', performance.now() - t, JSON.stringify(r2.byType), r2.bytes, account.callCounts());
+if (process.argv[4]) {
+  const s = core.stateAt(store, new Date());
+  const o = s.find((e) => e.resource.type === 'AWS::S3::Object' && e.resource.id.includes('index'))!;
+  const f = s.find((e) => e.resource.type === 'AWS::Lambda::Function')!;
+  console.log(JSON.stringify(o), JSON.stringify(await store.readDocument(o.document!), null, 1));
+  console.log(JSON.stringify(f), JSON.stringify(await store.readDocument(f.document!), null, 1));
+  console.log(JSON.stringify(account.putObject('sailjada.com', 'x.html', 'hi')));
+  console.log(JSON.stringify(account.updateFunctionConfiguration(f.resource.id, { memorySize: 512 })));
+}
+store.close();
+await account.stop();
+await rm(dir, { recursive: true, force: true });

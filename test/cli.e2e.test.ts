@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BaselineReport, MappedEvent, StateEntry } from '@tidemark/core';
+import { SimulatedAccount } from '@tidemark/core/simulation';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliHarness } from './support/cli.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'cloudtrail');
+
+describe('tidemark without AWS', () => {
+  let cli: CliHarness;
+  beforeEach(async () => {
+    cli = await CliHarness.create();
+  });
+  afterEach(() => cli.dispose());
+
+  it('maps events to resources without calling AWS', async () => {
+    const files = ['lambda/DeleteFunction-1.json', 's3/PutBucketAcl-1.json'].map((f) =>
+      path.join(FIXTURES, f),
+    );
+
+    const { events } = await cli.json<{ events: MappedEvent[] }>('events', 'map', ...files);
+
+    expect(events).toHaveLength(2);
+    expect(events[0]?.resources[0]).toMatchObject({ type: 'AWS::Lambda::Function', id: 'basic-node-task' });
+    expect(events[1]).toMatchObject({ resources: [], skipped: { reason: 'unresolvable' } });
+  });
+
+  it('explains an unknown resource, an unreadable time and a bad region with exit code 2', async () => {
+    const unknown = await cli.run('history', 'no-such-thing');
+    const badTime = await cli.run('state', '--at', 'last tuesday');
+    const badRegion = await cli.run('baseline', '--regions', 'mars-1');
+    const missingFile = await cli.run('ingest', path.join(cli.folder, 'absent.json'));
+
+    expect([unknown.code, badTime.code, badRegion.code, missingFile.code]).toEqual([2, 2, 2, 2]);
+    expect(unknown.stderr).toBe('tidemark: no resource no-such-thing in the store');
+    expect(badTime.stderr).toMatch(/cannot read the time "last tuesday": expected now/);
+    expect(badRegion.stderr).toBe('tidemark: invalid region mars-1: expected names like eu-west-1');
+    expect(missingFile.stderr).toMatch(/cannot read .*absent\.json: ENOENT/);
+  });
+
+  it('prints help for every command', async () => {
+    const result = await cli.run('--help');
+
+    expect(result.code).toBe(0);
+    for (const command of [
+      'baseline',
+      'ingest',
+      'events',
+      'state',
+      'show',
+      'history',
+      'diff',
+      'baselines',
+      'verify',
+      'reindex',
+    ])
+      expect(result.stdout).toContain(command);
+  });
+});
+
+describe('tidemark against the simulated account', () => {
+  let account: SimulatedAccount;
+  let cli: CliHarness;
+  beforeEach(async () => {
+    account = await SimulatedAccount.start();
+    cli = await CliHarness.create();
+  });
+  afterEach(async () => {
+    await account.stop();
+    await cli.dispose();
+  });
+
+  it('captures buckets in every selected region, each with its own region', async () => {
+    await cli.json<BaselineReport>('baseline', '--regions', 'us-east-1,us-west-2');
+
+    const west = await cli.json<{ resources: StateEntry[] }>('state', '--region', 'us-west-2');
+
+    expect(west.resources.map((e) => e.resource.type)).toContain('AWS::S3::Bucket');
+    expect(west.resources.length).toBeGreaterThan(1);
+    expect(west.resources.every((e) => e.resource.region === 'us-west-2')).toBe(true);
+  });
+
+  it('writes a function code zip whose sha256 is the function CodeSha256', async () => {
+    await cli.json<BaselineReport>('baseline');
+    const zip = path.join(cli.folder, 'booking.zip');
+
+    const shown = await cli.json<{ document: { Configuration: { CodeSha256: string } } }>(
+      'show',
+      'AWS::Lambda::Function:booking-handler',
+      '--blob',
+      zip,
+      '--blob-name',
+      'code',
+    );
+
+    const digest = createHash('sha256')
+      .update(await readFile(zip))
+      .digest('base64');
+    expect(digest).toBe(shown.document.Configuration.CodeSha256);
+  });
+
+  it('fails verify with exit code 1 when a stored object is corrupted', async () => {
+    await cli.json<BaselineReport>('baseline');
+    const files = await cli.storeFiles();
+    const blob = files.find((f) => f.file.includes(`${path.sep}blobs${path.sep}`));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(blob?.file as string, 'bit rot');
+
+    const result = await cli.run('verify');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/corrupted\s+blobs\/sha256\//);
+  });
+});
