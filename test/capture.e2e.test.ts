@@ -8,28 +8,17 @@ import type {
   StateEntry,
   VerifyReport,
 } from '@tidemark/core';
-import { SimulatedAccount } from '@tidemark/core/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliHarness } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
 import { writeNdjson } from './support/events.js';
+import { withSimulatedAccount } from './support/fixtures.js';
 
 const HOME_PAGE = 'AWS::S3::Object:queenofsandiego.com/index.html';
 
 describe('baseline, events and time travel against the simulated account', () => {
-  let account: SimulatedAccount;
-  let cli: CliHarness;
-
-  beforeEach(async () => {
-    account = await SimulatedAccount.start();
-    cli = await CliHarness.create();
-  });
-  afterEach(async () => {
-    await account.stop();
-    await cli.dispose();
-  });
+  const env = withSimulatedAccount();
 
   it('captures every bucket, object and function of the region, content included', async () => {
-    const report = await cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+    const report = await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
 
     expect(report.label).toBe('v1.0');
     expect(report.byType['AWS::S3::Bucket']?.resources).toBeGreaterThanOrEqual(4);
@@ -39,7 +28,7 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(report.manifest?.entries).toBe(
       Object.values(report.byType).reduce((sum, tally) => sum + tally.resources, 0),
     );
-    const state = await cli.json<{ resources: StateEntry[] }>(
+    const state = await env.cli.json<{ resources: StateEntry[] }>(
       'state',
       '--at',
       'v1.0',
@@ -50,7 +39,7 @@ describe('baseline, events and time travel against the simulated account', () =>
   });
 
   it('records an archived object as a gap that needs a restore, not a failure', async () => {
-    const report = await cli.json<BaselineReport>('baseline');
+    const report = await env.cli.json<BaselineReport>('baseline');
 
     expect(report.failures).toEqual([]);
     expect(report.gaps).toContainEqual(
@@ -59,36 +48,36 @@ describe('baseline, events and time travel against the simulated account', () =>
   });
 
   it('downloads nothing and appends nothing when an unchanged account is captured again', async () => {
-    await cli.json<BaselineReport>('baseline');
-    account.resetCallCounts();
+    await env.cli.json<BaselineReport>('baseline');
+    env.account.resetCallCounts();
 
-    const second = await cli.json<BaselineReport>('baseline');
+    const second = await env.cli.json<BaselineReport>('baseline');
 
     expect(second.label).toBe('v1.1');
     expect(second.bytes.downloaded).toBe(0);
-    expect(account.callCounts().GetObject ?? 0).toBe(0);
+    expect(env.account.callCounts().GetObject ?? 0).toBe(0);
     for (const tally of Object.values(second.byType)) expect(tally.newVersions + tally.deleted).toBe(0);
   });
 
   it('captures only what events touched, and answers history, diff and state at any moment', async () => {
-    await cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+    await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
     const pageEvents = [
-      ...account.putObject('queenofsandiego.com', 'index.html', '<h1>2027 season</h1>', {
+      ...env.account.putObject('queenofsandiego.com', 'index.html', '<h1>2027 season</h1>', {
         contentType: 'text/html',
       }),
-      ...account.deleteObject('sailjada.com', 'about.html'),
+      ...env.account.deleteObject('sailjada.com', 'about.html'),
     ];
-    account.resetCallCounts();
-    const first = await cli.json<IngestReport>(
+    env.account.resetCallCounts();
+    const first = await env.cli.json<IngestReport>(
       'ingest',
-      await writeNdjson(cli.folder, 'a.ndjson', pageEvents),
+      await writeNdjson(env.cli.folder, 'a.ndjson', pageEvents),
     );
     const between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const codeEvents = account.updateFunctionCode('image-resizer', {
+    const codeEvents = env.account.updateFunctionCode('image-resizer', {
       'index.mjs': 'export const handler = () => 2;',
     });
-    await cli.json<IngestReport>('ingest', await writeNdjson(cli.folder, 'b.ndjson', codeEvents));
+    await env.cli.json<IngestReport>('ingest', await writeNdjson(env.cli.folder, 'b.ndjson', codeEvents));
 
     expect(first.captures.map((c) => [c.resource.id, c.status, c.deleted])).toEqual(
       expect.arrayContaining([
@@ -97,23 +86,23 @@ describe('baseline, events and time travel against the simulated account', () =>
       ]),
     );
     expect(first.captures).toHaveLength(2);
-    expect(account.callCounts().ListObjectsV2 ?? 0).toBe(0);
+    expect(env.account.callCounts().ListObjectsV2 ?? 0).toBe(0);
 
-    const { versions } = await cli.json<{ versions: HistoryEntry[] }>('history', HOME_PAGE);
+    const { versions } = await env.cli.json<{ versions: HistoryEntry[] }>('history', HOME_PAGE);
     expect(versions.map((v) => v.cause.kind)).toEqual(['baseline', 'event']);
     expect(versions[1]?.cause).toMatchObject({
       eventName: expect.stringMatching(/PutObject|Object Created/),
     });
     expect(versions[1]?.changes.map((c) => c.path)).toContain('$blobs.content');
 
-    const diff = await cli.json<StateDiff>('diff', '--from', 'v1.0', '--to', 'now');
+    const diff = await env.cli.json<StateDiff>('diff', '--from', 'v1.0', '--to', 'now');
     expect(diff.removed.map((e) => e.resource.id)).toEqual(['sailjada.com/about.html']);
     expect(diff.changed.map((c) => c.resource.id).sort()).toEqual([
       'image-resizer',
       'queenofsandiego.com/index.html',
     ]);
 
-    const midway = await cli.json<{ resources: StateEntry[] }>(
+    const midway = await env.cli.json<{ resources: StateEntry[] }>(
       'state',
       '--at',
       between,
@@ -122,15 +111,15 @@ describe('baseline, events and time travel against the simulated account', () =>
     );
     const resizer = midway.resources.find((e) => e.resource.id === 'image-resizer');
     expect(resizer?.seq).toBe(1);
-    const old = path.join(cli.folder, 'old.html');
-    await cli.run('show', HOME_PAGE, '--at', 'v1.0', '--blob', old);
+    const old = path.join(env.cli.folder, 'old.html');
+    await env.cli.run('show', HOME_PAGE, '--at', 'v1.0', '--blob', old);
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(old, 'utf8')).not.toContain('2027 season');
   });
 
   it('skips bad and irrelevant input with a reason while capturing the rest of the batch', async () => {
-    await cli.json<BaselineReport>('baseline');
-    const [created] = account.putObject('sailjada.com', 'new.html', 'new page');
+    await env.cli.json<BaselineReport>('baseline');
+    const [created] = env.account.putObject('sailjada.com', 'new.html', 'new page');
     const readOnly = {
       eventVersion: '1.08',
       eventSource: 'lambda.amazonaws.com',
@@ -145,14 +134,14 @@ describe('baseline, events and time travel against the simulated account', () =>
       readOnly: false,
       errorCode: 'AccessDeniedException',
     };
-    const file = path.join(cli.folder, 'mixed.ndjson');
+    const file = path.join(env.cli.folder, 'mixed.ndjson');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(
       file,
       [JSON.stringify(created), '{ not json', JSON.stringify(readOnly), JSON.stringify(failed)].join('\n'),
     );
 
-    const report = await cli.json<IngestReport>('ingest', file);
+    const report = await env.cli.json<IngestReport>('ingest', file);
 
     expect(report.events.map((e) => e.skipped?.reason)).toEqual([
       undefined,
@@ -166,22 +155,22 @@ describe('baseline, events and time travel against the simulated account', () =>
   });
 
   it('records a deleted function as a deletion, and it leaves the current state', async () => {
-    await cli.json<BaselineReport>('baseline');
-    const events = account.deleteFunction('email-sender');
+    await env.cli.json<BaselineReport>('baseline');
+    const events = env.account.deleteFunction('email-sender');
 
-    await cli.json<IngestReport>('ingest', await writeNdjson(cli.folder, 'd.ndjson', events));
+    await env.cli.json<IngestReport>('ingest', await writeNdjson(env.cli.folder, 'd.ndjson', events));
 
-    const now = await cli.json<{ resources: StateEntry[] }>('state', '--type', 'AWS::Lambda::Function');
+    const now = await env.cli.json<{ resources: StateEntry[] }>('state', '--type', 'AWS::Lambda::Function');
     expect(now.resources.map((e) => e.resource.id).sort()).toEqual(['booking-handler', 'image-resizer']);
-    const { versions } = await cli.json<{ versions: HistoryEntry[] }>('history', 'email-sender');
+    const { versions } = await env.cli.json<{ versions: HistoryEntry[] }>('history', 'email-sender');
     expect(versions.at(-1)?.deleted).toBe(true);
   });
 
   it('turns denied calls into gaps, listed in the report and the manifest, and goes on', async () => {
-    account.deny('lambda:GetPolicy');
-    account.deny('s3:GetBucketPolicy', 'sailjada.com');
+    env.account.deny('lambda:GetPolicy');
+    env.account.deny('s3:GetBucketPolicy', 'sailjada.com');
 
-    const result = await cli.run('baseline', '--json');
+    const result = await env.cli.run('baseline', '--json');
     const report = JSON.parse(result.stdout) as BaselineReport;
 
     expect(result.code).toBe(0);
@@ -195,17 +184,20 @@ describe('baseline, events and time travel against the simulated account', () =>
         expect.objectContaining({ kind: 'denied', type: 'AWS::S3::Bucket', id: 'sailjada.com' }),
       ]),
     );
-    const shown = await cli.json<{ document: { Policy: unknown } }>('show', 'AWS::S3::Bucket:sailjada.com');
+    const shown = await env.cli.json<{ document: { Policy: unknown } }>(
+      'show',
+      'AWS::S3::Bucket:sailjada.com',
+    );
     expect(shown.document.Policy).toEqual({ $unknown: 'AccessDenied' });
-    const { baselines } = await cli.json<{ baselines: Array<{ gaps: unknown[] }> }>('baselines');
+    const { baselines } = await env.cli.json<{ baselines: Array<{ gaps: unknown[] }> }>('baselines');
     expect(baselines[0]?.gaps.length).toBe(report.gaps.length);
   });
 
   it('exits non-zero only when nothing at all could be captured', async () => {
-    account.deny('s3:ListAllMyBuckets');
-    account.deny('lambda:ListFunctions');
+    env.account.deny('s3:ListAllMyBuckets');
+    env.account.deny('lambda:ListFunctions');
 
-    const result = await cli.run('baseline');
+    const result = await env.cli.run('baseline');
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('captured nothing');
@@ -213,27 +205,27 @@ describe('baseline, events and time travel against the simulated account', () =>
   });
 
   it("captures through throttling within the clients' retry budget", async () => {
-    account.throttle('s3:GetBucketPolicy', 2);
-    account.throttle('lambda:GetFunction', 2);
+    env.account.throttle('s3:GetBucketPolicy', 2);
+    env.account.throttle('lambda:GetFunction', 2);
 
-    const report = await cli.json<BaselineReport>('baseline');
+    const report = await env.cli.json<BaselineReport>('baseline');
 
     expect(report.failures).toEqual([]);
     expect(report.gaps.filter((g) => g.kind === 'error')).toEqual([]);
   });
 
   it('rebuilds a deleted index with identical answers, and verify checks every hash', async () => {
-    await cli.json<BaselineReport>('baseline');
-    await cli.json<IngestReport>(
+    await env.cli.json<BaselineReport>('baseline');
+    await env.cli.json<IngestReport>(
       'ingest',
-      await writeNdjson(cli.folder, 'e.ndjson', account.putObject('sailjada.com', 'x.html', 'x')),
+      await writeNdjson(env.cli.folder, 'e.ndjson', env.account.putObject('sailjada.com', 'x.html', 'x')),
     );
     const at = new Date().toISOString();
-    const before = await cli.run('state', '--at', at, '--json');
-    await unlink(path.join(cli.store, 'index.sqlite'));
+    const before = await env.cli.run('state', '--at', at, '--json');
+    await unlink(path.join(env.cli.store, 'index.sqlite'));
 
-    const after = await cli.run('state', '--at', at, '--json');
-    const verify = await cli.json<VerifyReport>('verify');
+    const after = await env.cli.run('state', '--at', at, '--json');
+    const verify = await env.cli.json<VerifyReport>('verify');
 
     expect(after.stdout).toBe(before.stdout);
     expect(verify).toMatchObject({ ok: true, problems: [] });

@@ -2,25 +2,20 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaselineReport, MappedEvent, StateEntry } from '@tidemark/core';
-import { SimulatedAccount } from '@tidemark/core/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliHarness } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { withCli, withSimulatedAccount } from './support/fixtures.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'cloudtrail');
 
 describe('tidemark without AWS', () => {
-  let cli: CliHarness;
-  beforeEach(async () => {
-    cli = await CliHarness.create();
-  });
-  afterEach(() => cli.dispose());
+  const env = withCli();
 
   it('maps events to resources without calling AWS', async () => {
     const files = ['lambda/DeleteFunction-1.json', 's3/PutBucketAcl-1.json'].map((f) =>
       path.join(FIXTURES, f),
     );
 
-    const { events } = await cli.json<{ events: MappedEvent[] }>('events', 'map', ...files);
+    const { events } = await env.cli.json<{ events: MappedEvent[] }>('events', 'map', ...files);
 
     expect(events).toHaveLength(2);
     expect(events[0]?.resources[0]).toMatchObject({ type: 'AWS::Lambda::Function', id: 'basic-node-task' });
@@ -28,10 +23,10 @@ describe('tidemark without AWS', () => {
   });
 
   it('explains an unknown resource, an unreadable time and a bad region with exit code 2', async () => {
-    const unknown = await cli.run('history', 'no-such-thing');
-    const badTime = await cli.run('state', '--at', 'last tuesday');
-    const badRegion = await cli.run('baseline', '--regions', 'mars-1');
-    const missingFile = await cli.run('ingest', path.join(cli.folder, 'absent.json'));
+    const unknown = await env.cli.run('history', 'no-such-thing');
+    const badTime = await env.cli.run('state', '--at', 'last tuesday');
+    const badRegion = await env.cli.run('baseline', '--regions', 'mars-1');
+    const missingFile = await env.cli.run('ingest', path.join(env.cli.folder, 'absent.json'));
 
     expect([unknown.code, badTime.code, badRegion.code, missingFile.code]).toEqual([2, 2, 2, 2]);
     expect(unknown.stderr).toBe('tidemark: no resource no-such-thing in the store');
@@ -41,7 +36,7 @@ describe('tidemark without AWS', () => {
   });
 
   it('prints help for every command', async () => {
-    const result = await cli.run('--help');
+    const result = await env.cli.run('--help');
 
     expect(result.code).toBe(0);
     for (const command of [
@@ -61,21 +56,12 @@ describe('tidemark without AWS', () => {
 });
 
 describe('tidemark against the simulated account', () => {
-  let account: SimulatedAccount;
-  let cli: CliHarness;
-  beforeEach(async () => {
-    account = await SimulatedAccount.start();
-    cli = await CliHarness.create();
-  });
-  afterEach(async () => {
-    await account.stop();
-    await cli.dispose();
-  });
+  const env = withSimulatedAccount();
 
   it('captures buckets in every selected region, each with its own region', async () => {
-    await cli.json<BaselineReport>('baseline', '--regions', 'us-east-1,us-west-2');
+    await env.cli.json<BaselineReport>('baseline', '--regions', 'us-east-1,us-west-2');
 
-    const west = await cli.json<{ resources: StateEntry[] }>('state', '--region', 'us-west-2');
+    const west = await env.cli.json<{ resources: StateEntry[] }>('state', '--region', 'us-west-2');
 
     expect(west.resources.map((e) => e.resource.type)).toContain('AWS::S3::Bucket');
     expect(west.resources.length).toBeGreaterThan(1);
@@ -83,10 +69,10 @@ describe('tidemark against the simulated account', () => {
   });
 
   it('writes a function code zip whose sha256 is the function CodeSha256', async () => {
-    await cli.json<BaselineReport>('baseline');
-    const zip = path.join(cli.folder, 'booking.zip');
+    await env.cli.json<BaselineReport>('baseline');
+    const zip = path.join(env.cli.folder, 'booking.zip');
 
-    const shown = await cli.json<{ document: { Configuration: { CodeSha256: string } } }>(
+    const shown = await env.cli.json<{ document: { Configuration: { CodeSha256: string } } }>(
       'show',
       'AWS::Lambda::Function:booking-handler',
       '--blob',
@@ -102,13 +88,13 @@ describe('tidemark against the simulated account', () => {
   });
 
   it('fails verify with exit code 1 when a stored object is corrupted', async () => {
-    await cli.json<BaselineReport>('baseline');
-    const files = await cli.storeFiles();
+    await env.cli.json<BaselineReport>('baseline');
+    const files = await env.cli.storeFiles();
     const blob = files.find((f) => f.file.includes(`${path.sep}blobs${path.sep}`));
     const { writeFile } = await import('node:fs/promises');
     await writeFile(blob?.file as string, 'bit rot');
 
-    const result = await cli.run('verify');
+    const result = await env.cli.run('verify');
 
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/corrupted\s+blobs\/sha256\//);

@@ -1,33 +1,22 @@
 import type { BaselineReport, StateDiff } from '@tidemark/core';
 import { isSealed, LocalKeySealer, loadOrCreateKey, VersionStore } from '@tidemark/core';
-import { SimulatedAccount } from '@tidemark/core/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliHarness } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
 import { writeNdjson } from './support/events.js';
+import { withSimulatedAccount } from './support/fixtures.js';
 
 const PLANTED = 'sk_live_51SimulatedSecretValue0123456789';
 const ROTATED = 'sk_live_51RotatedSecretPlantedByTest000';
 
 describe('secrets in the simulated account', () => {
-  let account: SimulatedAccount;
-  let cli: CliHarness;
-
-  beforeEach(async () => {
-    account = await SimulatedAccount.start();
-    cli = await CliHarness.create();
-  });
-  afterEach(async () => {
-    await account.stop();
-    await cli.dispose();
-  });
+  const env = withSimulatedAccount();
 
   it('never appear in plain text in the store or in any output, yet a change is reported and recoverable', async () => {
-    await cli.json<BaselineReport>('baseline', '--label', 'v1.0');
-    const environment = { ...account.functionEnvironment('booking-handler'), STRIPE_SECRET_KEY: ROTATED };
-    const events = account.updateFunctionConfiguration('booking-handler', { environment });
-    const file = await writeNdjson(cli.folder, 'rotate.ndjson', events);
-    await cli.run('events', 'map', file);
-    await cli.run('ingest', file);
+    await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+    const environment = { ...env.account.functionEnvironment('booking-handler'), STRIPE_SECRET_KEY: ROTATED };
+    const events = env.account.updateFunctionConfiguration('booking-handler', { environment });
+    const file = await writeNdjson(env.cli.folder, 'rotate.ndjson', events);
+    await env.cli.run('events', 'map', file);
+    await env.cli.run('ingest', file);
     for (const args of [
       ['state'],
       ['show', 'booking-handler'],
@@ -38,10 +27,10 @@ describe('secrets in the simulated account', () => {
       ['baselines'],
       ['verify'],
     ])
-      await cli.run(...args);
-    const diff = await cli.json<StateDiff>('diff', '--from', 'v1.0');
+      await env.cli.run(...args);
+    const diff = await env.cli.json<StateDiff>('diff', '--from', 'v1.0');
 
-    const written = [...(await cli.storeFiles()).map((f) => f.text), ...cli.transcript].join('\n');
+    const written = [...(await env.cli.storeFiles()).map((f) => f.text), ...env.cli.transcript].join('\n');
     expect(written).toContain('STRIPE_SECRET_KEY');
     expect(written).not.toContain(PLANTED);
     expect(written).not.toContain(ROTATED);
@@ -53,10 +42,10 @@ describe('secrets in the simulated account', () => {
       sealed: true,
     });
 
-    const store = await VersionStore.open(cli.store);
-    const sealer = new LocalKeySealer(await loadOrCreateKey(cli.keyFile));
+    const store = await VersionStore.open(env.cli.store);
+    const sealer = new LocalKeySealer(await loadOrCreateKey(env.cli.keyFile));
     const latest = store.latest({
-      account: account.accountId,
+      account: env.account.accountId,
       region: 'us-east-1',
       type: 'AWS::Lambda::Function',
       id: 'booking-handler',

@@ -7,7 +7,7 @@ import type { Json, JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { StoreBackend } from './backend.js';
 import { IndexDb } from './index-db.js';
-import { baselineKey, blobKey, StoreLayout, versionKey, versionPrefix } from './layout.js';
+import { baselineKey, blobKey, StoreLayout, seqOfKey, versionKey, versionPrefix } from './layout.js';
 import { LocalBackend } from './local-backend.js';
 import {
   type BaselineManifest,
@@ -117,15 +117,12 @@ export class VersionStore {
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       if (latest ? sameState(latest.record, draft) : draft.deleted)
         return { appended: false, version: latest };
-      const record: VersionRecord = {
-        schema: 1,
-        ...draft,
-        seq: (latest?.record.seq ?? 0) + 1,
-        prev: latest?.hash ?? null,
-      };
-      const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
-      const version = { hash: sha256Hex(bytes), record };
-      if (await this.backend.create(versionKey(draft.resource, record.seq), bytes)) {
+      const version = await this.#createNext<VersionRecord>(
+        (seq) => versionKey(draft.resource, seq),
+        { schema: 1, ...draft },
+        latest,
+      );
+      if (version) {
         this.index.addVersions([version]);
         return { appended: true, version };
       }
@@ -134,6 +131,21 @@ export class VersionStore {
     throw new StoreError(
       `could not append to ${draft.resource.type} ${draft.resource.id}: too much contention`,
     );
+  }
+
+  /**
+   * Creates the record that follows `last` in its chain (next seq, `prev` = its hash), if that key is still
+   * free. Undefined when another writer took it first.
+   */
+  async #createNext<T extends { seq: number; prev: string | null }>(
+    keyFor: (seq: number) => string,
+    fields: Omit<T, 'seq' | 'prev'>,
+    last: Hashed<{ seq: number }> | undefined,
+  ): Promise<Hashed<T> | undefined> {
+    const record = { ...fields, seq: (last?.record.seq ?? 0) + 1, prev: last?.hash ?? null } as T;
+    const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
+    if (!(await this.backend.create(keyFor(record.seq), bytes))) return undefined;
+    return { hash: sha256Hex(bytes), record };
   }
 
   /** Reads a resource's chain from the store itself, indexes it, and returns its latest version. */
@@ -186,16 +198,12 @@ export class VersionStore {
       const existing = this.baselines();
       if (existing.some((b) => b.record.label === draft.label))
         throw new InputError(`a baseline labelled ${draft.label} already exists`);
-      const last = existing.at(-1);
-      const manifest: BaselineManifest = {
-        schema: 1,
-        ...draft,
-        seq: (last?.record.seq ?? 0) + 1,
-        prev: last?.hash ?? null,
-      };
-      const bytes = Buffer.from(canonicalJson(manifest as unknown as Json), 'utf8');
-      const hashed = { hash: sha256Hex(bytes), record: manifest };
-      if (await this.backend.create(baselineKey(manifest.seq), bytes)) {
+      const hashed = await this.#createNext<BaselineManifest>(
+        baselineKey,
+        { schema: 1, ...draft },
+        existing.at(-1),
+      );
+      if (hashed) {
         this.index.addBaseline(hashed);
         return hashed;
       }
@@ -206,8 +214,8 @@ export class VersionStore {
   async #indexNewBaselines(): Promise<void> {
     const known = new Set(this.baselines().map((b) => b.record.seq));
     for await (const key of this.backend.list(StoreLayout.BASELINES)) {
-      const seq = Number(/(\d+)\.json$/.exec(key)?.[1]);
-      if (!known.has(seq)) this.index.addBaseline(await this.readBaseline(key));
+      const seq = seqOfKey(key);
+      if (seq !== undefined && !known.has(seq)) this.index.addBaseline(await this.readBaseline(key));
     }
   }
 
