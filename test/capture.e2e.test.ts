@@ -232,3 +232,40 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(verify.checked.versions).toBeGreaterThan(20);
   });
 });
+
+describe('choosing which objects are captured', () => {
+  const env = withSimulatedAccount();
+
+  it('captures only the selected buckets and prefixes, in baselines and from events', async () => {
+    const selection = [
+      '--objects',
+      'queenofsandiego.com,sailjada-media/documents/*',
+      '--exclude-objects',
+      'queenofsandiego.com/images/*',
+    ];
+    await env.cli.json<BaselineReport>('baseline', ...selection);
+    const events = [
+      ...env.account.putObject('sailjada.com', 'new.html', 'not selected'),
+      ...env.account.putObject('queenofsandiego.com', 'new.html', 'selected'),
+    ];
+
+    const report = await env.cli.json<IngestReport>(
+      'ingest',
+      await writeNdjson(env.cli.folder, 'o.ndjson', events),
+      ...selection,
+    );
+
+    const { resources } = await env.cli.json<{ resources: StateEntry[] }>(
+      'state',
+      '--type',
+      'AWS::S3::Object',
+    );
+    const ids = resources.map((e) => e.resource.id);
+    expect(ids).toContain('queenofsandiego.com/index.html');
+    expect(ids).toContain('queenofsandiego.com/new.html');
+    expect(ids).toContain('sailjada-media/documents/charter-waiver.pdf');
+    expect(ids.filter((id) => id.startsWith('queenofsandiego.com/images/'))).toEqual([]);
+    expect(ids.filter((id) => id.startsWith('sailjada.com/'))).toEqual([]);
+    expect(report.events.filter((e) => e.skipped?.reason === 'not-selected').length).toBeGreaterThan(0);
+  });
+});

@@ -35,6 +35,14 @@ describe('tidemark without AWS', () => {
     expect(missingFile.stderr).toMatch(/cannot read .*absent\.json: ENOENT/);
   });
 
+  it('reports an unknown option of a subcommand with its usage', async () => {
+    const result = await env.cli.run('state', '--bogus');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown option '--bogus'");
+    expect(result.stderr).toContain('Usage: tidemark state');
+  });
+
   it('prints help for every command', async () => {
     const result = await env.cli.run('--help');
 

@@ -41,7 +41,7 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     verifyCommand,
     reindexCommand,
   ])
-    program.addCommand(create(io, exit).exitOverride());
+    program.addCommand(inheritSettings(create(io, exit), program));
   return program;
 }
 
@@ -49,4 +49,11 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
 export function commanderExit(error: unknown): number | undefined {
   if (!(error instanceof CommanderError)) return undefined;
   return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+}
+
+/** Gives a subcommand, and its own subcommands, the program's output, error and exit settings. */
+function inheritSettings(command: Command, program: Command): Command {
+  command.copyInheritedSettings(program);
+  for (const child of command.commands) inheritSettings(child, program);
+  return command;
 }

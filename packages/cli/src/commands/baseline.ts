@@ -1,16 +1,14 @@
-import { type BaselineReport, type CaptureOutcome, type ObjectSelection, runBaseline } from '@tidemark/core';
+import { type BaselineReport, type CaptureOutcome, runBaseline } from '@tidemark/core';
 import { Command } from 'commander';
 import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
 import { formatBytes, formatDuration, table } from '../render/format.js';
 import { renderGaps } from '../render/gaps.js';
-import { list } from './options.js';
+import { list, type ObjectSelectionOptions, objectSelection, withObjectSelection } from './options.js';
 
-interface BaselineOptions {
+interface BaselineOptions extends ObjectSelectionOptions {
   label?: string;
   types?: string[];
-  objects?: string[];
-  excludeObjects?: string[];
 }
 
 /** `tidemark baseline`: a full, labelled capture of every supported resource. */
@@ -28,11 +26,10 @@ export function baselineCommand(io: Io, exit: ExitSink): Command {
     .option('--json', 'print the report as JSON');
   return handle<BaselineOptions>(command, io, exit, async ({ session, options }) => {
     const progress = new CaptureProgress(io);
-    const objects: ObjectSelection = {
-      ...(options.objects ? { include: options.objects } : {}),
-      ...(options.excludeObjects ? { exclude: options.excludeObjects } : {}),
-    };
-    const engine = await session.engine({ objects, onCapture: (outcome) => progress.add(outcome) });
+    const engine = await session.engine({
+      objects: objectSelection(options),
+      onCapture: (outcome) => progress.add(outcome),
+    });
     const report = await runBaseline(engine, {
       regions: session.regions(),
       ...(options.label ? { label: options.label } : {}),
