@@ -201,7 +201,8 @@ describe('baseline, events and time travel against the simulated account', () =>
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('captured nothing');
-    expect(result.stdout).toMatch(/denied/);
+    expect(result.stdout).toMatch(/denied\s+s3:ListAllMyBuckets/);
+    expect(result.stdout).toMatch(/denied\s+lambda:ListFunctions/);
   });
 
   it("captures through throttling within the clients' retry budget", async () => {

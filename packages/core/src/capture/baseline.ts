@@ -128,12 +128,9 @@ class BaselineRun {
 
   /** Lists one top-level type in one region and captures what it finds, and their children. */
   async sweepTopLevel(definition: ResourceDefinition, region: string): Promise<void> {
-    await this.#sweep(
-      definition.type,
-      region,
-      definition.list(this.#engine.context, region),
-      undefined,
-      (outcome) => this.#sweepChildren(definition, outcome),
+    const listing = { type: definition.type, region, operation: definition.listOperation };
+    await this.#sweep(listing, definition.list(this.#engine.context, region), (outcome) =>
+      this.#sweepChildren(definition, outcome),
     );
   }
 
@@ -145,8 +142,11 @@ class BaselineRun {
       outcome.status === 'unchanged' || (outcome.status === 'appended' && !outcome.version.record.deleted);
     const deleted = outcome.status === 'appended' && outcome.version.record.deleted;
     if (!exists && !deleted) return;
-    const listing = exists ? children.list(this.#engine.context, id, region) : emptyListing();
-    await this.#sweep(children.type, region, listing, `${id}/`);
+    const listed = exists ? children.list(this.#engine.context, id, region) : emptyListing();
+    await this.#sweep(
+      { type: children.type, region, operation: children.listOperation, parentId: id },
+      listed,
+    );
   }
 
   /**
@@ -154,22 +154,22 @@ class BaselineRun {
    * holds but the listing no longer showed (normally confirming a deletion).
    */
   async #sweep(
-    type: string,
-    region: string,
-    listing: AsyncIterable<ListedResource>,
-    idPrefix: string | undefined,
+    listing: Listing,
+    listed: AsyncIterable<ListedResource>,
     then?: (outcome: CaptureOutcome) => Promise<void>,
   ): Promise<void> {
+    const { type, region } = listing;
+    const idPrefix = listing.parentId === undefined ? '' : `${listing.parentId}/`;
     const seen = new Set<string>();
     const account = this.#engine.account;
     try {
-      for await (const listed of listing) {
-        const resource = { account, region: listed.region ?? region, type, id: listed.id };
+      for await (const found of listed) {
+        const resource = { account, region: found.region ?? region, type, id: found.id };
         seen.add(resourceKey(resource));
-        await this.#schedule(resource, listed.fingerprint, then);
+        await this.#schedule(resource, found.fingerprint, then);
       }
     } catch (error) {
-      this.tally.addGap(listingGap(type, region, idPrefix, error));
+      this.tally.addGap(listingGap(listing, error));
       return;
     }
     const definition = this.#engine.definition(type);
@@ -226,14 +226,24 @@ function track(set: Set<Promise<unknown>>, task: Promise<unknown>): void {
 
 async function* emptyListing(): AsyncIterable<ListedResource> {}
 
-function listingGap(type: string, region: string, idPrefix: string | undefined, error: unknown): Gap {
-  const parent = idPrefix?.slice(0, -1);
+/** One listing of a baseline: a top-level type in a region, or the children of one parent. */
+interface Listing {
+  readonly type: string;
+  readonly region: string;
+  /** IAM action the listing depends on. */
+  readonly operation: string;
+  /** The parent whose children are listed. */
+  readonly parentId?: string;
+}
+
+/** The gap recorded when a listing fails: the whole type (or the parent's children) was not captured. */
+function listingGap({ type, region, operation, parentId }: Listing, error: unknown): Gap {
   return {
     kind: classifyAwsError(error) === 'denied' ? GapKind.DENIED : GapKind.ERROR,
     type,
     region,
-    ...(parent ? { id: parent } : {}),
-    operation: `list ${type}`,
+    ...(parentId === undefined ? {} : { id: parentId }),
+    operation,
     code: errorCode(error),
     message: errorMessage(error),
   };

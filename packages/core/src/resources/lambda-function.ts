@@ -300,6 +300,7 @@ export const lambdaFunction: ResourceDefinition = {
   service: 'lambda',
   eventSource: 'lambda.amazonaws.com',
   scope: 'regional',
+  listOperation: 'lambda:ListFunctions',
   permissions: [
     'lambda:ListFunctions',
     'lambda:GetFunction',

@@ -270,6 +270,7 @@ export const s3Bucket: ResourceDefinition = {
   service: 's3',
   eventSource: S3_EVENT_SOURCE,
   scope: 'regional',
+  listOperation: 's3:ListAllMyBuckets',
   permissions: [
     's3:ListAllMyBuckets',
     's3:GetBucketLocation',
@@ -289,5 +290,5 @@ export const s3Bucket: ResourceDefinition = {
     if (tags !== undefined) normalised.Tags = tags;
     return normalised;
   },
-  children: { type: S3_OBJECT_TYPE, list: listObjects },
+  children: { type: S3_OBJECT_TYPE, listOperation: 's3:ListBucket', list: listObjects },
 };

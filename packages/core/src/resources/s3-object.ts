@@ -288,6 +288,7 @@ export const s3Object: ResourceDefinition = {
     const slash = id.indexOf('/');
     return slash > 0 && objectSelected(ctx.objects, id.slice(0, slash), id.slice(slash + 1));
   },
+  listOperation: 's3:ListBucket',
   permissions: [
     's3:GetObject',
     's3:GetObjectVersion',

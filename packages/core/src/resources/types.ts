@@ -26,6 +26,8 @@ export interface ResourceDefinition {
   readonly scope: Scope;
   /** IAM actions `list` and `describe` call. */
   readonly permissions: readonly string[];
+  /** The IAM action `list` depends on, named in the gap when the listing is denied. */
+  readonly listOperation: string;
   /** Fields removed before comparing and storing: they change without the resource changing. */
   readonly volatile: readonly FieldPath[];
   /** Fields sealed (encrypted, keyed-hashed) before storing: they never appear in plain text. */
@@ -56,6 +58,8 @@ export interface ResourceDefinition {
    */
   children?: {
     readonly type: string;
+    /** The IAM action the child listing depends on. */
+    readonly listOperation: string;
     list(ctx: CaptureContext, parentId: string, region: string): AsyncIterable<ListedResource>;
   };
 }
