@@ -133,6 +133,13 @@ describe.each(registry.map((definition) => [definition.type, definition] as cons
       expect(new Set(permissions).size).toBe(permissions.length);
     });
 
+    it('names listing operations that are among its permissions', () => {
+      const parent = registry.find((candidate) => candidate.children?.type === definition.type);
+
+      expect(definition.permissions).toContain(definition.listOperation);
+      if (parent?.children) expect(definition.permissions).toContain(parent.children.listOperation);
+    });
+
     it('declares mutating events, without version suffixes, whose extractors are safe on empty records', () => {
       // Arrange
       const names = Object.keys(definition.events);
