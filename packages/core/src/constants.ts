@@ -28,6 +28,8 @@ export const GapKind = {
 export const DEFAULT_SERVICE_CONCURRENCY: Readonly<Record<string, number>> = {
   s3: 16,
   lambda: 8,
+  /** Content downloads (object bodies, code zips) in flight: bounds memory and temporary files. */
+  's3-content': 8,
 };
 
 /** Objects larger than this are downloaded as sequential ranged GETs of this size. */
