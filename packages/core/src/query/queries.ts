@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { InputError } from '../errors.js';
 import type { StateFilter } from '../store/index-db.js';
 import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
@@ -79,15 +80,24 @@ async function changesBetween(
   return fieldChanges(await documentOf(store, before), await documentOf(store, after));
 }
 
+/** Documents read from the store at once by one query: enough to overlap reads, few enough for any file limit. */
+const DOCUMENT_READS_IN_FLIGHT = 32;
+
+/** `fn` over every item, at most `DOCUMENT_READS_IN_FLIGHT` at a time, results in order. */
+function mapBounded<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(DOCUMENT_READS_IN_FLIGHT);
+  return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
+}
+
 /** Every version of a resource, oldest first, each with its changes from the one before. */
 export async function history(store: VersionStore, resource: ResourceRef): Promise<HistoryEntry[]> {
   const entries = store.index.history(resource).map(toEntry);
-  return Promise.all(
-    entries.map(async (entry, position) => ({
-      ...entry,
-      changes: await changesBetween(store, entries[position - 1], entry.deleted ? undefined : entry),
-    })),
-  );
+  // Each document is read once: it is the "after" of its version and the "before" of the next one.
+  const documents = await mapBounded(entries, (entry) => documentOf(store, entry));
+  return entries.map((entry, position) => ({
+    ...entry,
+    changes: fieldChanges(documents[position - 1], entry.deleted ? undefined : documents[position]),
+  }));
 }
 
 /** Resources added, removed and changed (with field-level changes) between two moments. */
@@ -97,29 +107,28 @@ export async function diffStates(
   to: Date,
   filter: StateFilter = {},
 ): Promise<StateDiff> {
-  const key = (entry: StateEntry) =>
-    `${entry.resource.account}/${entry.resource.region}/${entry.resource.type}/${entry.resource.id}`;
-  const before = new Map(stateAt(store, from, filter).map((entry) => [key(entry), entry]));
-  const after = new Map(stateAt(store, to, filter).map((entry) => [key(entry), entry]));
-  const added = [...after.values()].filter((entry) => !before.has(key(entry)));
-  const removed = [...before.values()].filter((entry) => !after.has(key(entry)));
-  const pairs = [...after.values()]
-    .map((entry) => [before.get(key(entry)), entry] as const)
-    .filter(
-      (pair): pair is readonly [StateEntry, StateEntry] =>
-        pair[0] !== undefined && pair[0].version !== pair[1].version,
-    );
-  const changed = await Promise.all(
-    pairs.map(async ([older, newer]) => ({
-      resource: newer.resource,
-      from: older,
-      to: newer,
-      changes: await changesBetween(store, older, newer),
-    })),
-  );
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const added: StateEntry[] = [];
+  const removed: StateEntry[] = [];
+  const pairs: Array<readonly [StateEntry, StateEntry]> = [];
+  // Only resources with a version captured between the two moments can differ; the index finds those.
+  for (const versions of store.index.versionsBetween(fromIso, toIso, filter)) {
+    const before = versions.from && !versions.from.record.deleted ? toEntry(versions.from) : undefined;
+    const after = versions.to && !versions.to.record.deleted ? toEntry(versions.to) : undefined;
+    if (after && !before) added.push(after);
+    else if (before && !after) removed.push(before);
+    else if (before && after && before.version !== after.version) pairs.push([before, after]);
+  }
+  const changed = await mapBounded(pairs, async ([older, newer]) => ({
+    resource: newer.resource,
+    from: older,
+    to: newer,
+    changes: await changesBetween(store, older, newer),
+  }));
   return {
-    from: from.toISOString(),
-    to: to.toISOString(),
+    from: fromIso,
+    to: toIso,
     added,
     removed,
     changed: changed.filter((entry) => entry.changes.length > 0),

@@ -45,6 +45,8 @@ export class IndexDb {
   readonly #insertResource: Database.Statement;
   readonly #insertVersion: Database.Statement;
   readonly #insertBaseline: Database.Statement;
+  /** Prepared read statements, by SQL text (a handful of shapes). */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     this.#db = new Database(file);
@@ -111,36 +113,83 @@ export class IndexDb {
     this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM baselines;');
   }
 
+  /** A prepared statement, prepared once per SQL text. */
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   latest(ref: ResourceRef): IndexedVersion | undefined {
-    const row = this.#db
-      .prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq DESC LIMIT 1')
-      .get(resourceFolder(ref)) as VersionRow | undefined;
+    const row = this.#prepare(
+      'SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq DESC LIMIT 1',
+    ).get(resourceFolder(ref)) as VersionRow | undefined;
     return row && toVersion(row);
   }
 
   /** Every version of a resource, oldest first. */
   history(ref: ResourceRef): IndexedVersion[] {
-    const rows = this.#db
-      .prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq')
-      .all(resourceFolder(ref)) as VersionRow[];
+    const rows = this.#prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq').all(
+      resourceFolder(ref),
+    ) as VersionRow[];
     return rows.map(toVersion);
   }
 
   /** The latest version of each resource captured at or before `at` (ISO), deleted ones included. */
   stateAt(at: string, filter: StateFilter = {}): IndexedVersion[] {
-    const conditions = ['v.captured_at <= @at'];
-    if (filter.type) conditions.push('r.type = @type');
-    if (filter.region) conditions.push('r.region = @region');
-    if (filter.idGlob) conditions.push('r.id GLOB @idGlob');
-    const rows = this.#db
-      .prepare(
-        `SELECT v.hash AS hash, v.record AS record, MAX(v.seq) AS seq
-         FROM versions v JOIN resources r ON r.rid = v.rid
-         WHERE ${conditions.join(' AND ')}
-         GROUP BY v.rid ORDER BY r.type, r.region, r.id`,
-      )
-      .all({ at, ...filter }) as VersionRow[];
+    const conditions = resourceConditions(filter);
+    // Unfiltered: one pass over the versions in key order finds each resource's seq at `at`, then only those
+    // records are fetched and sorted (rather than sorting every version's record by resource first).
+    // Filtered: the matching resources are found first, then each one's version.
+    const sql =
+      conditions.length === 0
+        ? `WITH latest AS (SELECT rid, MAX(seq) AS seq FROM versions WHERE captured_at <= @at GROUP BY rid)
+           SELECT v.hash AS hash, v.record AS record
+           FROM latest l JOIN versions v ON v.rid = l.rid AND v.seq = l.seq JOIN resources r ON r.rid = l.rid
+           ORDER BY r.type, r.region, r.id`
+        : `SELECT v.hash AS hash, v.record AS record
+           FROM resources r JOIN versions v ON v.rid = r.rid AND v.seq = (${seqAt('r.rid', '@at')})
+           WHERE ${conditions.join(' AND ')}
+           ORDER BY r.type, r.region, r.id`;
+    const rows = this.#prepare(sql).all({ at, ...filter }) as VersionRow[];
     return rows.map(toVersion);
+  }
+
+  /**
+   * The resources whose version differs between two moments (ISO, either order), with their version at
+   * each (the latest captured at or before it; absent when none), ordered like {@link stateAt}. Only resources
+   * with a version captured between the two moments are read: the others are the same at both.
+   */
+  versionsBetween(
+    from: string,
+    to: string,
+    filter: StateFilter = {},
+  ): Array<{ readonly from?: IndexedVersion; readonly to?: IndexedVersion }> {
+    const conditions = resourceConditions(filter);
+    const rows = this.#prepare(
+      `WITH touched AS (SELECT DISTINCT rid FROM versions WHERE captured_at > @earlier AND captured_at <= @later)
+       SELECT f.hash AS fromHash, f.record AS fromRecord, t.hash AS toHash, t.record AS toRecord
+       FROM touched c JOIN resources r ON r.rid = c.rid
+       LEFT JOIN versions f ON f.rid = c.rid AND f.seq = (${seqAt('c.rid', '@from')})
+       LEFT JOIN versions t ON t.rid = c.rid AND t.seq = (${seqAt('c.rid', '@to')})
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+       ORDER BY r.type, r.region, r.id`,
+    ).all({
+      ...filter,
+      from,
+      to,
+      earlier: from < to ? from : to,
+      later: from < to ? to : from,
+    }) as BetweenRow[];
+    return rows
+      .map((row) => ({
+        ...(row.fromHash === null ? {} : { from: toVersion({ hash: row.fromHash, record: row.fromRecord }) }),
+        ...(row.toHash === null ? {} : { to: toVersion({ hash: row.toHash, record: row.toRecord }) }),
+      }))
+      .filter((pair) => pair.from?.hash !== pair.to?.hash);
   }
 
   /** Resources whose identity matches, for resolving what a user typed. */
@@ -191,6 +240,27 @@ export class IndexDb {
 interface VersionRow {
   hash: string;
   record: string;
+}
+
+interface BetweenRow {
+  fromHash: string | null;
+  fromRecord: string;
+  toHash: string | null;
+  toRecord: string;
+}
+
+/** SQL conditions on the `resources r` of a query for a filter. */
+function resourceConditions(filter: StateFilter): string[] {
+  const conditions: string[] = [];
+  if (filter.type) conditions.push('r.type = @type');
+  if (filter.region) conditions.push('r.region = @region');
+  if (filter.idGlob) conditions.push('r.id GLOB @idGlob');
+  return conditions;
+}
+
+/** SQL for the seq of a resource's version at a moment: its latest captured at or before it. */
+function seqAt(rid: string, at: string): string {
+  return `SELECT MAX(x.seq) FROM versions x WHERE x.rid = ${rid} AND x.captured_at <= ${at}`;
 }
 
 function toVersion(row: VersionRow): IndexedVersion {
