@@ -13,17 +13,12 @@ interface BaselineOptions extends ObjectSelectionOptions {
 
 /** `tidemark baseline`: a full, labelled capture of every supported resource. */
 export function baselineCommand(io: Io, exit: ExitSink): Command {
-  const command = new Command('baseline')
-    .description('capture every supported resource, configuration and content, as a labelled baseline')
-    .option('--label <label>', 'label of the baseline (default: the next free v1.N)')
-    .option('--types <types>', 'comma-separated resource types (default: all)', list)
-    .option(
-      '--objects <patterns>',
-      'capture only the S3 objects matching bucket or bucket/prefix* patterns',
-      list,
-    )
-    .option('--exclude-objects <patterns>', 'do not capture the S3 objects matching these patterns', list)
-    .option('--json', 'print the report as JSON');
+  const command = withObjectSelection(
+    new Command('baseline')
+      .description('capture every supported resource, configuration and content, as a labelled baseline')
+      .option('--label <label>', 'label of the baseline (default: the next free v1.N)')
+      .option('--types <types>', 'comma-separated resource types (default: all)', list),
+  ).option('--json', 'print the report as JSON');
   return handle<BaselineOptions>(command, io, exit, async ({ session, options }) => {
     const progress = new CaptureProgress(io);
     const engine = await session.engine({
