@@ -226,7 +226,7 @@ export class VersionStore {
     let versions = 0;
     for await (const key of this.backend.list(StoreLayout.VERSIONS)) {
       batch.push(await this.readVersion(key));
-      if (batch.length >= 1000) {
+      if (batch.length >= 10_000) {
         this.index.addVersions(batch);
         versions += batch.length;
         batch = [];
