@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   AwsClients,
   CaptureEngine,
+  type CaptureOutcome,
   defaultKeyFile,
   InputError,
   LocalKeySealer,
@@ -84,7 +85,7 @@ export class Session {
 
   /** The capture engine over this session's store, key and AWS access. */
   async engine(
-    options: { objects?: ObjectSelection; onCapture?: CaptureEngineHook } = {},
+    options: { objects?: ObjectSelection; onCapture?: (outcome: CaptureOutcome) => void } = {},
   ): Promise<CaptureEngine> {
     return CaptureEngine.create({
       store: await this.store(),
@@ -101,5 +102,3 @@ export class Session {
     if (this.#store) (await this.#store).close();
   }
 }
-
-type CaptureEngineHook = NonNullable<Parameters<typeof CaptureEngine.create>[0]['onCapture']>;

@@ -1,4 +1,4 @@
-import { type FieldChange, redactSealed, type StateEntry, type VersionCause } from '@tidemark/core';
+import type { FieldChange, StateEntry, VersionCause } from '@tidemark/core';
 import type { Io } from '../io.js';
 import { formatValue } from './format.js';
 
@@ -34,5 +34,3 @@ export function renderChanges(io: Io, changes: readonly FieldChange[], indent = 
       );
   }
 }
-
-export { redactSealed };
