@@ -112,6 +112,7 @@ const HISTORY_LIMIT = 1000;
  *
  * The mock replaces `send` above the SDK's retry middleware, so the dispatcher plays that part: a throttled or
  * transient fault is attempted again, up to the client's `maxAttempts`, and every attempt is counted as a request.
+ * Clients given their own endpoint are left alone (see {@link hasCustomEndpoint}).
  */
 export class ServiceDispatcher {
   readonly #faults: FaultInjector;
@@ -131,8 +132,10 @@ export class ServiceDispatcher {
     const stub = mockClient(profile.client);
     const dispatch = (client: unknown, command: { input?: object } | undefined) =>
       this.#dispatch(profile, operations, client, command);
+    const realSend = (stub.send as unknown as { wrappedMethod: (command: unknown) => unknown }).wrappedMethod;
     function simulatedSend(this: unknown, command: AwsCommand<object, never>) {
       if (stub.send.callCount > HISTORY_LIMIT) queueMicrotask(() => stub.resetHistory());
+      if (hasCustomEndpoint(this)) return realSend.call(this, command);
       return dispatch(this, command);
     }
     stub.send.callsFake(simulatedSend as never);
@@ -205,6 +208,14 @@ export class ServiceDispatcher {
     }
     return spec.answer(input, call);
   }
+}
+
+/**
+ * Whether a client was given its own endpoint (a local S3- or SQS-protocol server such as the store's): such
+ * clients reach that server for real, so a test can run the simulated account beside real local servers.
+ */
+function hasCustomEndpoint(client: unknown): boolean {
+  return (client as { config?: { isCustomEndpoint?: unknown } } | undefined)?.config?.isCustomEndpoint === true;
 }
 
 /** The attempts a client makes per call (its `maxAttempts`, `AWS_MAX_ATTEMPTS`, or the SDK default of 3). */

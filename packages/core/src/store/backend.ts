@@ -19,6 +19,11 @@ export interface StoreBackend {
    */
   create(key: string, bytes: Uint8Array): Promise<boolean>;
   /**
+   * Writes a small mutable key (a checkpoint), replacing what was there, all-or-nothing. Never used for
+   * versions, baselines or blobs, which are immutable.
+   */
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /**
    * Streams content into the blob whose key `keyFor` derives from its sha256, hashing as it goes.
    * Identical content already stored is not written again. With `expectedHash`, other content is rejected.
    */

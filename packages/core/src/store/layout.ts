@@ -8,11 +8,13 @@ import type { ResourceRef } from '../types/resource.js';
  * - `blobs/sha256/<first 2 hex>/<sha256>`: content (object bytes, code zips, canonical documents), written once
  * - `versions/<resource id>/<seq>.json`: a resource's version records, its hash chain, `seq` from 1
  * - `baselines/<seq>.json`: baseline manifests, a hash chain of their own
+ * - `checkpoints/<name>.json`: small mutable progress markers (where `watch` stopped reading CloudTrail)
  */
 export const StoreLayout = {
   BLOBS: 'blobs/sha256/',
   VERSIONS: 'versions/',
   BASELINES: 'baselines/',
+  CHECKPOINTS: 'checkpoints/',
 } as const;
 
 const SEQ_DIGITS = 10;
@@ -41,6 +43,12 @@ export function versionKey(ref: ResourceRef, seq: number): string {
 
 export function baselineKey(seq: number): string {
   return `${StoreLayout.BASELINES}${String(seq).padStart(6, '0')}.json`;
+}
+
+/** The key of a named checkpoint; names are `/`-separated words (`watch/123456789012/us-east-1`). */
+export function checkpointKey(name: string): string {
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(name)) throw new Error(`invalid checkpoint name ${name}`);
+  return `${StoreLayout.CHECKPOINTS}${name}.json`;
 }
 
 /** The sequence number in a version or baseline key, or undefined when the key is not one. */

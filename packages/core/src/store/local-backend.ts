@@ -51,13 +51,7 @@ export class LocalBackend implements StoreBackend {
   async create(key: string, bytes: Uint8Array): Promise<boolean> {
     const temp = await this.#tempFile();
     try {
-      const handle = await open(temp, 'wx', 0o644);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeDurably(temp, bytes);
       const target = this.#path(key);
       await mkdir(path.dirname(target), { recursive: true });
       try {
@@ -68,6 +62,21 @@ export class LocalBackend implements StoreBackend {
       }
       await syncFolder(path.dirname(target));
       return true;
+    } catch (error) {
+      throw new StoreError(`cannot write ${key} in ${this.location}`, { cause: error, key });
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const temp = await this.#tempFile();
+    try {
+      await writeDurably(temp, bytes);
+      const target = this.#path(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(temp, target);
+      await syncFolder(path.dirname(target));
     } catch (error) {
       throw new StoreError(`cannot write ${key} in ${this.location}`, { cause: error, key });
     } finally {
@@ -148,6 +157,17 @@ export class LocalBackend implements StoreBackend {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Writes a new file and flushes it to disk. */
+async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(file, 'wx', 0o644);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function syncFile(file: string): Promise<void> {

@@ -7,7 +7,15 @@ import type { Json, JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { StoreBackend } from './backend.js';
 import { IndexDb } from './index-db.js';
-import { baselineKey, blobKey, StoreLayout, seqOfKey, versionKey, versionPrefix } from './layout.js';
+import {
+  baselineKey,
+  blobKey,
+  checkpointKey,
+  StoreLayout,
+  seqOfKey,
+  versionKey,
+  versionPrefix,
+} from './layout.js';
 import { LocalBackend } from './local-backend.js';
 import {
   type BaselineManifest,
@@ -154,6 +162,23 @@ export class VersionStore {
     for await (const key of this.backend.list(versionPrefix(ref))) versions.push(await this.readVersion(key));
     this.index.addVersions(versions);
     return versions.at(-1);
+  }
+
+  /** A checkpoint's value, or undefined when none was saved. */
+  async readCheckpoint(name: string): Promise<Json | undefined> {
+    const key = checkpointKey(name);
+    const bytes = await this.backend.read(key);
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(bytes.toString('utf8')) as Json;
+    } catch (error) {
+      throw new StoreError(`${key} in ${this.backend.location} is not valid JSON`, { cause: error, key });
+    }
+  }
+
+  /** Saves a checkpoint, replacing the previous value all-or-nothing. */
+  async writeCheckpoint(name: string, value: Json): Promise<void> {
+    await this.backend.put(checkpointKey(name), Buffer.from(canonicalJson(value), 'utf8'));
   }
 
   /** Reads and validates one version record. */
