@@ -215,7 +215,9 @@ export class ServiceDispatcher {
  * clients reach that server for real, so a test can run the simulated account beside real local servers.
  */
 function hasCustomEndpoint(client: unknown): boolean {
-  return (client as { config?: { isCustomEndpoint?: unknown } } | undefined)?.config?.isCustomEndpoint === true;
+  return (
+    (client as { config?: { isCustomEndpoint?: unknown } } | undefined)?.config?.isCustomEndpoint === true
+  );
 }
 
 /** The attempts a client makes per call (its `maxAttempts`, `AWS_MAX_ATTEMPTS`, or the SDK default of 3). */
