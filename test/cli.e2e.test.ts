@@ -58,8 +58,10 @@ describe('tidemark without AWS', () => {
       'baselines',
       'verify',
       'reindex',
+      'watch',
+      'dlq',
     ])
-      expect(result.stdout).toContain(command);
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 });
 

@@ -34,7 +34,7 @@ export function handle<O, A extends unknown[] = []>(
   return command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
     const args = received.slice(0, -2) as A;
-    const session = new Session(self.optsWithGlobals());
+    const session = new Session(self.optsWithGlobals(), (message) => io.err(`warning: ${message}`));
     try {
       exit(await handler({ session, options: self.optsWithGlobals(), io }, ...args));
     } finally {

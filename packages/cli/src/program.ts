@@ -2,19 +2,28 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, type ExitSink } from './command.js';
 import { baselineCommand } from './commands/baseline.js';
 import { diffCommand } from './commands/diff.js';
+import { dlqCommand } from './commands/dlq.js';
 import { eventsCommand } from './commands/events.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
 import { showCommand } from './commands/show.js';
 import { stateCommand } from './commands/state.js';
 import { baselinesCommand, reindexCommand, verifyCommand } from './commands/store-admin.js';
+import { watchCommand } from './commands/watch.js';
 import type { Io } from './io.js';
 
 /** The `tidemark` command with every subcommand, writing to `io`. */
 export function buildProgram(io: Io, exit: ExitSink): Command {
   const program = new Command('tidemark')
     .description('Continuous, event-driven backup and time travel for AWS accounts')
-    .option('--store <location>', 'store folder (default: $TIDEMARK_STORE or ~/.local/share/tidemark/store)')
+    .option(
+      '--store <location>',
+      'store folder or s3://bucket/prefix (default: $TIDEMARK_STORE or ~/.local/share/tidemark/store)',
+    )
+    .option(
+      '--store-endpoint-url <url>',
+      'S3-protocol endpoint of an s3:// store (default: $TIDEMARK_STORE_ENDPOINT_URL, else --endpoint-url)',
+    )
     .option(
       '--key-file <file>',
       'secret key file (default: $TIDEMARK_KEY_FILE or ~/.config/tidemark/secret.key)',
@@ -40,6 +49,8 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     baselinesCommand,
     verifyCommand,
     reindexCommand,
+    dlqCommand,
+    watchCommand,
   ])
     program.addCommand(inheritSettings(create(io, exit), program));
   return program;

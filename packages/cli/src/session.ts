@@ -12,6 +12,7 @@ import {
   registry,
   type SecretSealer,
   VersionStore,
+  type WarningSink,
 } from '@tidemark/core';
 
 /** Options every command accepts. */
@@ -22,6 +23,7 @@ export interface GlobalOptions {
   readonly region?: string;
   readonly regions?: string;
   readonly endpointUrl?: string;
+  readonly storeEndpointUrl?: string;
 }
 
 /**
@@ -37,20 +39,35 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
 /** What one command invocation opens, each piece once and only when needed. */
 export class Session {
   readonly options: GlobalOptions;
+  readonly #onWarning: WarningSink | undefined;
   #store?: Promise<VersionStore>;
   #sealer?: Promise<SecretSealer>;
   #clients?: AwsClients;
+  /** Whether a capture engine was made: the command may have written to the store. */
+  #captured = false;
 
-  constructor(options: GlobalOptions) {
+  /** `onWarning` receives what the store recovers from (a damaged index snapshot, rebuilt instead). */
+  constructor(options: GlobalOptions, onWarning?: WarningSink) {
     this.options = options;
+    this.#onWarning = onWarning;
   }
 
   get storeLocation(): string {
     return this.options.store ?? defaultStoreLocation();
   }
 
+  /**
+   * The store, its index brought up to date. An S3 store is reached at `--store-endpoint-url`, else
+   * `TIDEMARK_STORE_ENDPOINT_URL`, else `--endpoint-url`, with `--profile`'s credentials.
+   */
   store(): Promise<VersionStore> {
-    this.#store ??= VersionStore.open(this.storeLocation);
+    const { storeEndpointUrl, endpointUrl, profile } = this.options;
+    const endpoint = storeEndpointUrl ?? process.env.TIDEMARK_STORE_ENDPOINT_URL ?? endpointUrl;
+    this.#store ??= VersionStore.open(this.storeLocation, {
+      ...(endpoint ? { endpointUrl: endpoint } : {}),
+      ...(profile ? { profile } : {}),
+      ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
+    });
     return this.#store;
   }
 
@@ -87,6 +104,7 @@ export class Session {
   async engine(
     options: { objects?: ObjectSelection; onCapture?: (outcome: CaptureOutcome) => void } = {},
   ): Promise<CaptureEngine> {
+    this.#captured = true;
     return CaptureEngine.create({
       store: await this.store(),
       clients: this.clients(),
@@ -98,7 +116,22 @@ export class Session {
     });
   }
 
+  /**
+   * Closes the store. After a capture into an S3 store, first publishes an index snapshot when one is due,
+   * so the next cold cache downloads it instead of reading every record; a failure to publish is a warning.
+   */
   async close(): Promise<void> {
-    if (this.#store) (await this.#store).close();
+    if (!this.#store) return;
+    const store = await this.#store;
+    try {
+      if (this.#captured && store.ownBucket !== undefined)
+        await store.publishSnapshotIfDue().catch((error: unknown) => {
+          this.#onWarning?.(
+            `index snapshot not published: ${error instanceof Error ? error.message : error}`,
+          );
+        });
+    } finally {
+      store.close();
+    }
   }
 }

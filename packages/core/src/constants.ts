@@ -1,6 +1,9 @@
 /** Region name used for resources of globally scoped services (IAM, CloudFront, Route53). */
 export const GLOBAL_REGION = 'global' as const;
 
+/** The region where global services (IAM, CloudFront, Route53) record their CloudTrail events. */
+export const GLOBAL_EVENTS_REGION = 'us-east-1' as const;
+
 /** Key in a document that marks a sealed (encrypted) secret value. */
 export const SEALED_MARKER = '$sealed' as const;
 

@@ -2,37 +2,21 @@ import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../src/canonical/canonicalise.js';
-import { blobKey, versionKey } from '../src/store/layout.js';
+import {
+  baselineKey,
+  blobKey,
+  journalEntry,
+  journalKey,
+  StoreLayout,
+  versionKey,
+} from '../src/store/layout.js';
 import { verifyStore } from '../src/store/verify.js';
-import { type VersionDraft, VersionStore } from '../src/store/version-store.js';
-import type { ResourceRef } from '../src/types/resource.js';
+import { VersionStore } from '../src/store/version-store.js';
+import { baselineDraft, draft, SITE_BUCKET } from './support/version-drafts.js';
 
-const bucket: ResourceRef = {
-  account: '123456789012',
-  region: 'us-east-1',
-  type: 'AWS::S3::Bucket',
-  id: 'site',
-};
-
-async function draft(
-  store: VersionStore,
-  resource: ResourceRef,
-  document: object,
-  at: string,
-): Promise<VersionDraft> {
-  const { hash } = await store.content.putBytes(Buffer.from(JSON.stringify(document)));
-  return {
-    resource,
-    capturedAt: at,
-    cause: { kind: 'baseline', label: 'v1.0' },
-    deleted: false,
-    document: hash,
-    blobs: {},
-    gaps: [],
-  };
-}
+const bucket = SITE_BUCKET;
 
 describe('VersionStore', () => {
   let folder: string;
@@ -100,16 +84,7 @@ describe('VersionStore', () => {
       await store.append(
         await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
       );
-    await store.appendBaseline({
-      label: 'v1.0',
-      startedAt: '2026-01-03T00:00:00.000Z',
-      completedAt: '2026-01-03T00:00:01.000Z',
-      account: bucket.account,
-      regions: ['us-east-1'],
-      types: ['AWS::S3::Bucket'],
-      entries: [],
-      gaps: [],
-    });
+    await store.appendBaseline(baselineDraft('v1.0'));
     const before = { state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() };
     store.close();
     await unlink(path.join(folder, 'index.sqlite'));
@@ -123,23 +98,63 @@ describe('VersionStore', () => {
   });
 
   it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {
-    const baseline = (label: string) =>
-      store.appendBaseline({
-        label,
-        startedAt: '2026-01-03T00:00:00.000Z',
-        completedAt: '2026-01-03T00:00:01.000Z',
-        account: bucket.account,
-        regions: [],
-        types: [],
-        entries: [],
-        gaps: [],
-      });
+    const baseline = (label: string) => store.appendBaseline(baselineDraft(label));
     const first = await baseline(store.nextBaselineLabel());
     const second = await baseline(store.nextBaselineLabel());
 
     expect([first.record.label, second.record.label]).toEqual(['v1.0', 'v1.1']);
     expect(second.record.prev).toBe(first.hash);
     await expect(baseline('v1.0')).rejects.toThrow('a baseline labelled v1.0 already exists');
+  });
+});
+
+describe('index refresh from the journal', () => {
+  let folder: string;
+  let writer: VersionStore;
+  let reader: VersionStore;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-refresh-'));
+    writer = await VersionStore.open(folder);
+    reader = await VersionStore.open(folder, { cacheDirectory: path.join(folder, 'reader-cache') });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    writer.close();
+    reader.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('announces every record in the journal before writing it', async () => {
+    await writer.append(await draft(writer, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    await writer.appendBaseline(baselineDraft('v1.0'));
+
+    const announced: (string | undefined)[] = [];
+    for await (const key of writer.backend.list(StoreLayout.JOURNAL))
+      announced.push(journalEntry(key)?.recordKey);
+
+    expect(announced.sort()).toEqual([baselineKey(1), versionKey(bucket, 1)]);
+  });
+
+  it('catches up with a writer whose clock runs behind, within the overlap window', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 10 * 60_000);
+    await writer.append(await draft(writer, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    vi.useRealTimers();
+
+    const report = await reader.refresh();
+
+    expect(report).toEqual({ rebuilt: false, versions: 1, baselines: 0, missing: 0 });
+    expect(reader.latest(bucket)).toEqual(writer.latest(bucket));
+  });
+
+  it('skips a journal entry whose record never came (its writer stopped) without failing', async () => {
+    await writer.backend.create(journalKey(versionKey(bucket, 1), new Date()), new Uint8Array());
+
+    const report = await reader.refresh();
+
+    expect(report).toEqual({ rebuilt: false, versions: 0, baselines: 0, missing: 1 });
+    expect(reader.latest(bucket)).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { verifyStore } from '@tidemark/core';
 import { Command } from 'commander';
 import { ExitCode, type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { table } from '../render/format.js';
+import { formatBytes, table } from '../render/format.js';
 
 /** `tidemark baselines`: the chain of baselines. */
 export function baselinesCommand(io: Io, exit: ExitSink): Command {
@@ -52,18 +52,26 @@ export function verifyCommand(io: Io, exit: ExitSink): Command {
   });
 }
 
-/** `tidemark reindex`: rebuild the SQLite index from the store alone. */
+/** `tidemark reindex [--publish]`: rebuild the SQLite index from the store alone, and publish a copy of it. */
 export function reindexCommand(io: Io, exit: ExitSink): Command {
   const command = new Command('reindex')
     .description('rebuild the local index from the store alone')
-    .option('--json', 'print as JSON: { versions, baselines }');
-  return handle(command, io, exit, async ({ session, options }) => {
-    const counts = await (await session.store()).rebuildIndex();
-    if (options.json) io.out(JSON.stringify(counts));
-    else
+    .option(
+      '--publish',
+      'then publish a snapshot of it in the store, for indexes opened from scratch elsewhere',
+    )
+    .option('--json', 'print as JSON: { versions, baselines, snapshot?: IndexSnapshot }');
+  return handle<{ publish?: boolean }>(command, io, exit, async ({ session, options }) => {
+    const store = await session.store();
+    const counts = await store.rebuildIndex();
+    const snapshot = options.publish ? await store.publishSnapshot() : undefined;
+    if (options.json) io.out(JSON.stringify({ ...counts, ...(snapshot ? { snapshot } : {}) }));
+    else {
       io.out(
         `indexed ${counts.versions} versions and ${counts.baselines} baselines from ${session.storeLocation}`,
       );
+      if (snapshot) io.out(`published index snapshot ${snapshot.key} (${formatBytes(snapshot.size)})`);
+    }
     return ExitCode.OK;
   });
 }

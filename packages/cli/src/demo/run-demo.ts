@@ -11,6 +11,21 @@ const NEW_HOME_PAGE = `<!doctype html>
 <body><h1>Sail the bay aboard the Queen of San Diego</h1><p>2027 season now open.</p></body></html>
 `;
 
+/** A bucket policy changed behind Tidemark's back in the demo. */
+const DRIFTED_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::sailjada-media', 'arn:aws:s3:::sailjada-media/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+};
+
 /**
  * `npm run demo`: the whole story against a simulated account, offline. Every step is a real `tidemark`
  * command line, run in this process so it talks to the simulated account.
@@ -66,26 +81,37 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     ];
     await tidemark('ingest', await writeEvents(folder, 'events-2.ndjson', secondEvents));
 
-    say('4. The history of the home page: every version, who changed it, what changed.');
+    say(
+      '4. Nothing deployed, no event files: `tidemark watch` reads CloudTrail itself and captures the change.',
+    );
+    account.updateFunctionConfiguration('email-sender', { memorySize: 512, timeout: 30 });
+    await tidemark('watch', '--once', '--since', '5m');
+
+    say('5. The history of the home page: every version, who changed it, what changed.');
     await tidemark('history', 'AWS::S3::Object:queenofsandiego.com/index.html');
 
-    say('5. Everything that changed since v1.0: the secret shows as changed, never its value.');
+    say('6. Everything that changed since v1.0: the secret shows as changed, never its value.');
     await tidemark('diff', '--from', 'v1.0', '--to', 'now');
 
-    say(`6. The functions as they were in between (${between}): the old key and code, before the rotation.`);
+    say(`7. The functions as they were in between (${between}): the old key and code, before the rotation.`);
     await tidemark('state', '--at', between, '--type', 'AWS::Lambda::Function');
     await tidemark('diff', '--from', between, '--to', 'now', '--type', 'AWS::Lambda::Function');
 
-    say('7. The old home page is still there, byte for byte.');
+    say('8. The old home page is still there, byte for byte.');
     const oldPage = path.join(DEMO_FOLDER, 'index-v1.0.html');
     await tidemark('show', 'queenofsandiego.com/index.html', '--at', 'v1.0', '--blob', oldPage, '--json');
     io.out((await readFile(oldPage, 'utf8')).split('\n').slice(0, 3).join('\n'));
 
-    say('8. A second baseline finds nothing new to download: unchanged content is never fetched again.');
+    say(
+      '9. Someone tightens a bucket policy and no event reaches Tidemark. The next baseline downloads nothing',
+    );
+    io.out('   unchanged, and records the change it finds as silent drift (cause: reconcile).');
+    account.putBucketPolicy('sailjada-media', DRIFTED_POLICY);
     await tidemark('baseline');
+    await tidemark('history', 'AWS::S3::Bucket:sailjada-media');
     await tidemark('baselines');
 
-    say('9. Every hash in the store checks out, and no secret is stored in plain text.');
+    say('10. Every hash in the store checks out, and no secret is stored in plain text.');
     const verified = await tidemark('verify');
     const leaks = await countOccurrences(process.env.TIDEMARK_STORE, [secret, 'sk_live_51Rotated']);
     io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);

@@ -8,7 +8,10 @@ export function describeResource(entry: Pick<StateEntry, 'resource'>): string {
   return `${type} ${id} (${region})`;
 }
 
-/** Why a version exists: `baseline v1.0`, `UpdateFunctionCode20150331v2 by arn:…`, `reconcile`. */
+/**
+ * Why a version exists: `baseline v1.0`, `UpdateFunctionCode20150331v2 by arn:…`,
+ * `reconcile v1.1 (changed without an event)`.
+ */
 export function describeCause(cause: VersionCause): string {
   switch (cause.kind) {
     case 'baseline':
@@ -18,7 +21,7 @@ export function describeCause(cause: VersionCause): string {
         cause.coalesced && cause.coalesced > 1 ? ` (+${cause.coalesced - 1} more events)` : ''
       }`;
     case 'reconcile':
-      return 'reconcile (changed without an event)';
+      return `reconcile${cause.label ? ` ${cause.label}` : ''} (${cause.detail ?? 'changed without an event'})`;
   }
 }
 

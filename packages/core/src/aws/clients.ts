@@ -1,6 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 
 /** How to reach AWS: the standard credential chain, optionally a named profile and an endpoint override. */
@@ -54,6 +56,22 @@ export class AwsClients {
 
   cloudtrail(region: string): CloudTrailClient {
     return this.#client('cloudtrail', region, (config) => new CloudTrailClient(config));
+  }
+
+  /**
+   * Calls go to the region's endpoint (or the overridden one, `AWS_ENDPOINT_URL_SQS` included), never to the
+   * host a queue URL names: pick the region with `queueRegion(url)`.
+   */
+  sqs(region: string): SQSClient {
+    return this.#client(
+      'sqs',
+      region,
+      (config) => new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+    );
+  }
+
+  secretsManager(region: string): SecretsManagerClient {
+    return this.#client('secretsmanager', region, (config) => new SecretsManagerClient(config));
   }
 
   #client<T>(service: string, region: string, create: (config: ClientConfig) => T): T {

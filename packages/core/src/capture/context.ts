@@ -33,3 +33,15 @@ export interface CaptureContext {
   readonly partSize: number;
   readonly counters: CaptureCounters;
 }
+
+/**
+ * The selection with the store's own bucket excluded: Tidemark never captures the objects of the bucket it
+ * writes to (their listing would grow with every capture). The bucket's configuration is still recorded.
+ */
+export function withStoreBucketExcluded(
+  selection: ObjectSelection,
+  storeBucket: string | undefined,
+): ObjectSelection {
+  if (storeBucket === undefined) return selection;
+  return { ...selection, exclude: [...(selection.exclude ?? []), storeBucket] };
+}

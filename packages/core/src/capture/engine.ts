@@ -2,15 +2,20 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
-import { DEFAULT_PART_SIZE, DEFAULT_SERVICE_CONCURRENCY } from '../constants.js';
+import { CauseKind, DEFAULT_PART_SIZE, DEFAULT_SERVICE_CONCURRENCY } from '../constants.js';
 import { UnknownResourceTypeError } from '../errors.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import type { SecretSealer } from '../secrets/sealer.js';
-import type { VersionCause } from '../store/records.js';
+import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
 import type { VersionDraft, VersionStore } from '../store/version-store.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { ContentStore } from './content-store.js';
-import type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
+import {
+  type CaptureContext,
+  type CaptureCounters,
+  type ObjectSelection,
+  withStoreBucketExcluded,
+} from './context.js';
 import { prepareDocument } from './document.js';
 import type { CaptureOutcome } from './outcome.js';
 
@@ -71,7 +76,7 @@ export class CaptureEngine {
         }
         return limit;
       },
-      objects: options.objects ?? {},
+      objects: withStoreBucketExcluded(options.objects ?? {}, options.store.ownBucket),
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       counters,
     };
@@ -89,18 +94,13 @@ export class CaptureEngine {
 
   /** The definition of a type, or an error naming the known types. */
   definition(type: string): ResourceDefinition {
-    const definition = this.registry.find((candidate) => candidate.type === type);
-    if (!definition)
-      throw new UnknownResourceTypeError(
-        type,
-        this.registry.map((d) => d.type),
-      );
-    return definition;
+    return requireDefinition(this.registry, type);
   }
 
   /**
    * Captures one resource and appends a version when it changed. Never throws: every failure is an outcome.
-   * With a listing fingerprint equal to the latest version's, nothing is read at all.
+   * With a listing fingerprint equal to the latest version's, nothing is read at all. A baseline that finds a
+   * change since the latest version records it as silent drift (`reconcile`); a first capture stays `baseline`.
    */
   async capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
     const outcome = await this.#capture(resource, cause, fingerprint).catch(
@@ -122,10 +122,15 @@ export class CaptureEngine {
       ...(current.record.fingerprint === undefined ? {} : { fingerprint: current.record.fingerprint }),
     };
     const described = await definition.describe(this.context, resource.id, resource.region, previous);
-    const base = { resource, capturedAt: this.#now().toISOString(), cause };
-    let draft: VersionDraft;
     if (described.status === 'gap') return { status: 'gap', resource, gap: described.gap };
-    if (described.status === 'not-found') {
+    const gone = described.status === 'not-found';
+    const base = {
+      resource,
+      capturedAt: this.#now().toISOString(),
+      cause: recordedCause(cause, latest, gone),
+    };
+    let draft: VersionDraft;
+    if (gone) {
       if (!current) return { status: 'absent', resource };
       draft = { ...base, deleted: true, document: null, blobs: {}, gaps: [] };
     } else {
@@ -150,6 +155,35 @@ export class CaptureEngine {
       ? { status: 'appended', resource, version: result.version }
       : { status: 'unchanged', resource, ...(result.version ? { version: result.version } : {}) };
   }
+}
+
+/** The definition of a type in a registry, or an error naming the known types. */
+export function requireDefinition(registry: readonly ResourceDefinition[], type: string): ResourceDefinition {
+  const definition = registry.find((candidate) => candidate.type === type);
+  if (!definition)
+    throw new UnknownResourceTypeError(
+      type,
+      registry.map((d) => d.type),
+    );
+  return definition;
+}
+
+/**
+ * The cause a new version records: what a baseline finds changed since an existing version happened without
+ * an event capturing it (silent drift), so it is a `reconcile` with the baseline's label.
+ */
+function recordedCause(
+  cause: VersionCause,
+  latest: Hashed<VersionRecord> | undefined,
+  gone: boolean,
+): VersionCause {
+  if (cause.kind !== CauseKind.BASELINE || !latest) return cause;
+  const detail = gone
+    ? 'deleted without an event'
+    : latest.record.deleted
+      ? 'created again without an event'
+      : 'changed without an event';
+  return { kind: CauseKind.RECONCILE, label: cause.label, detail };
 }
 
 /** Wraps a content store so every write is counted as stored or deduplicated bytes. */

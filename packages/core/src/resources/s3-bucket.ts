@@ -31,6 +31,7 @@ import {
   S3_BUCKET_TYPE,
   S3_EVENT_SOURCE,
   S3_OBJECT_TYPE,
+  splitObjectId,
 } from './s3-shared.js';
 import { limitedPages, parsePolicy, pick, stringField, tagsAsMap, toJson, toJsonObject } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
@@ -238,15 +239,25 @@ async function describeBucket(ctx: CaptureContext, bucket: string, region: strin
   return { status: 'found', raw, ...(gaps.length > 0 ? { gaps } : {}) } as const;
 }
 
+/**
+ * A bucket's selected objects in key order (S3 lists keys in UTF-8 binary order, and the selection's prefixes
+ * are sorted and never nested), after the object id `after` when given.
+ */
 async function* listObjects(
   ctx: CaptureContext,
   bucket: string,
   region: string,
+  after?: string,
 ): AsyncGenerator<ListedResource> {
   if (!bucketSelected(ctx.objects, bucket)) return;
   const client = ctx.clients.s3(region);
+  const startAfter = after === undefined ? undefined : splitObjectId(after).key;
   for (const prefix of listingPrefixes(ctx.objects, bucket)) {
-    const input = { Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}) };
+    const input = {
+      Bucket: bucket,
+      ...(prefix ? { Prefix: prefix } : {}),
+      ...(startAfter ? { StartAfter: startAfter } : {}),
+    };
     for await (const page of limitedPages(ctx.limit('s3'), paginateListObjectsV2({ client }, input))) {
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || !objectSelected(ctx.objects, bucket, object.Key)) continue;

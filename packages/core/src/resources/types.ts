@@ -60,6 +60,15 @@ export interface ResourceDefinition {
     readonly type: string;
     /** The IAM action the child listing depends on. */
     readonly listOperation: string;
-    list(ctx: CaptureContext, parentId: string, region: string): AsyncIterable<ListedResource>;
+    /**
+     * Enumerates the parent's children in ascending (UTF-8 binary) order of id, only those after `after` when
+     * given, so a listing cut short can be continued.
+     */
+    list(
+      ctx: CaptureContext,
+      parentId: string,
+      region: string,
+      after?: string,
+    ): AsyncIterable<ListedResource>;
   };
 }

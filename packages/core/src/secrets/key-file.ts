@@ -51,8 +51,13 @@ async function readKey(file: string): Promise<Buffer | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SecretKeyError(`cannot read the secret key file ${file}`, { cause: error });
   }
-  const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES)
-    throw new SecretKeyError(`the secret key file ${file} does not hold a 256-bit base64 key`);
+  const key = decodeKey(text);
+  if (!key) throw new SecretKeyError(`the secret key file ${file} does not hold a 256-bit base64 key`);
   return key;
+}
+
+/** A 256-bit key from its base64 text (surrounding whitespace ignored), or `undefined` when it is not one. */
+export function decodeKey(text: string): Buffer | undefined {
+  const key = Buffer.from(text.trim(), 'base64');
+  return key.length === KEY_BYTES ? key : undefined;
 }

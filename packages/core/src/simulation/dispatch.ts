@@ -75,10 +75,11 @@ export interface ServiceProfile {
   injectedFault(kind: InjectedFault, action: string, target: CallTarget): SimulatedFault;
 }
 
-/** Counts answered commands by operation name. */
+/** Counts answered commands by operation name, and collects the IAM actions they needed. */
 export class CallCounter {
   #counts = new Map<string, number>();
   #total = 0;
+  #actions = new Set<string>();
 
   /** Counts one command. */
   add(name: string): void {
@@ -86,15 +87,26 @@ export class CallCounter {
     this.#total++;
   }
 
+  /** Records the IAM action a command needed (allowed or not). */
+  addAction(action: string): void {
+    this.#actions.add(action);
+  }
+
+  /** The IAM actions of the commands seen, each once. */
+  actions(): ReadonlySet<string> {
+    return new Set(this.#actions);
+  }
+
   /** Counts by operation name, and their total. */
   snapshot(): Record<string, number> & { total: number } {
     return { ...Object.fromEntries(this.#counts), total: this.#total };
   }
 
-  /** Starts counting from zero. */
+  /** Starts counting from zero, and forgets the actions seen. */
   reset(): void {
     this.#counts = new Map();
     this.#total = 0;
+    this.#actions = new Set();
   }
 }
 
@@ -199,6 +211,7 @@ export class ServiceDispatcher {
     const { spec } = operation;
     const target = spec.target?.(input, call) ?? { ids: [] };
     const action = typeof spec.action === 'function' ? spec.action(input) : spec.action;
+    this.#counter.addAction(action);
     const injected = this.#faults.check({
       actions: [action, `${profile.service}:${operation.name}`],
       resourceIds: target.ids,

@@ -239,6 +239,14 @@ export class SimulatedAccount {
     return this.#counter.snapshot();
   }
 
+  /**
+   * The IAM actions (`s3:GetBucketPolicy`, `lambda:ListFunctions`) of every command answered so far, denied ones
+   * included: what the caller's policy must allow. {@link resetCallCounts} forgets them too.
+   */
+  actionsCalled(): ReadonlySet<string> {
+    return this.#counter.actions();
+  }
+
   /** Starts counting calls from zero. */
   resetCallCounts(): void {
     this.#counter.reset();

@@ -8,6 +8,8 @@ import type { StoredContent } from '../capture/content-store.js';
 export interface StoreBackend {
   /** Where the store is, for messages (`/path/to/store`, `s3://bucket/prefix`). */
   readonly location: string;
+  /** The S3 bucket holding the store, when it lives in one: Tidemark never captures its objects. */
+  readonly bucket?: string;
   /** The key's bytes, or undefined when it does not exist. */
   read(key: string): Promise<Buffer | undefined>;
   /** The key's bytes as a stream, or undefined when it does not exist. */
@@ -32,8 +34,8 @@ export interface StoreBackend {
     keyFor: (hash: string) => string,
     expectedHash?: string,
   ): Promise<StoredContent>;
-  /** Keys under a prefix, in lexical order. */
-  list(prefix: string): AsyncIterable<string>;
+  /** Keys under a prefix, in lexical order; with `startAfter`, only the keys that sort after it. */
+  list(prefix: string, startAfter?: string): AsyncIterable<string>;
   /** A local folder where caches (the SQLite index) may be kept. */
   readonly cacheDirectory: string;
 }

@@ -1,12 +1,25 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../canonical/canonicalise.js';
+import { StoreError } from '../errors.js';
 import type { Json } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
-import { resourceFolder } from './layout.js';
+import { type RecordAddress, resourceFolder } from './layout.js';
 import type { BaselineManifest, BaselineSummary, Hashed, VersionRecord } from './records.js';
 
-const SCHEMA_VERSION = '1';
+/** Version of the index's tables: an index (or a published snapshot of one) of another version is not used. */
+export const INDEX_SCHEMA_VERSION = '1';
+
+/** Meta keys of the index. */
+const Meta = {
+  SCHEMA: 'schema',
+  /** The journal time up to which the index is known complete (ISO, by the writers' clocks). */
+  JOURNAL_CHECKPOINT: 'journal-checkpoint',
+  /** A restored snapshot's checkpoint: the index holds the store up to it but has not caught up since. */
+  SNAPSHOT_CHECKPOINT: 'snapshot-checkpoint',
+  /** Records added since the latest published snapshot, as last known (all of them when there is none). */
+  RECORDS_SINCE_SNAPSHOT: 'records-since-snapshot',
+} as const;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,11 +49,20 @@ export interface StateFilter {
   readonly idGlob?: string;
 }
 
+/** How many resources, versions and baselines an index holds. */
+export interface IndexCounts {
+  readonly resources: number;
+  readonly versions: number;
+  readonly baselines: number;
+}
+
 /**
  * The embedded SQLite index: a cache of the store's records for fast queries. It can be deleted at any
  * time; `rebuild` recreates it from the store with identical answers.
  */
 export class IndexDb {
+  /** The SQLite file. */
+  readonly file: string;
   readonly #db: Database.Database;
   readonly #insertResource: Database.Statement;
   readonly #insertVersion: Database.Statement;
@@ -49,12 +71,15 @@ export class IndexDb {
   readonly #statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
+    this.file = file;
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 10000');
     this.#db.exec(SCHEMA);
-    this.#db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+    this.#db
+      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
+      .run(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
     this.#insertResource = this.#db.prepare(
       'INSERT OR IGNORE INTO resources (rid, account, region, type, id) VALUES (?, ?, ?, ?, ?)',
     );
@@ -78,19 +103,21 @@ export class IndexDb {
   /** Adds versions (idempotent: a version already indexed is left as it is). */
   addVersions(versions: readonly IndexedVersion[]): void {
     this.#db.transaction(() => {
+      let added = 0;
       for (const { hash, record } of versions) {
         const rid = resourceFolder(record.resource);
         const { account, region, type, id } = record.resource;
         this.#insertResource.run(rid, account, region, type, id);
-        this.#insertVersion.run(
+        added += this.#insertVersion.run(
           rid,
           record.seq,
           hash,
           record.capturedAt,
           record.deleted ? 1 : 0,
           canonicalJson(record as unknown as Json),
-        );
+        ).changes;
       }
+      this.#countRecords(added);
     })();
   }
 
@@ -98,19 +125,110 @@ export class IndexDb {
   addBaseline({ hash, record }: Hashed<BaselineManifest>): void {
     const { entries, ...rest } = record;
     const summary: BaselineSummary = { ...rest, entryCount: entries.length };
-    this.#insertBaseline.run(
-      record.seq,
-      record.label,
-      hash,
-      record.startedAt,
-      record.completedAt,
-      canonicalJson(summary as unknown as Json),
-    );
+    this.#db.transaction(() => {
+      const { changes } = this.#insertBaseline.run(
+        record.seq,
+        record.label,
+        hash,
+        record.startedAt,
+        record.completedAt,
+        canonicalJson(summary as unknown as Json),
+      );
+      this.#countRecords(changes);
+    })();
+  }
+
+  #countRecords(added: number): void {
+    if (added > 0)
+      this.#prepare(
+        `INSERT INTO meta (key, value) VALUES (@key, @added)
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + @added`,
+      ).run({ key: Meta.RECORDS_SINCE_SNAPSHOT, added });
   }
 
   /** Empties the index, before a rebuild. */
   clear(): void {
     this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM baselines;');
+    for (const key of [Meta.JOURNAL_CHECKPOINT, Meta.SNAPSHOT_CHECKPOINT, Meta.RECORDS_SINCE_SNAPSHOT])
+      this.#deleteMeta(key);
+  }
+
+  /**
+   * Up to when (ISO) the store's journal has been read into the index; undefined while the index is not
+   * known complete (never built, a rebuild that stopped half-way, a snapshot restored but not caught up).
+   */
+  journalCheckpoint(): string | undefined {
+    return this.#meta(Meta.JOURNAL_CHECKPOINT);
+  }
+
+  /** Where a refresh starts: the journal checkpoint, else a restored snapshot's; undefined: rebuild. */
+  refreshCheckpoint(): string | undefined {
+    return this.journalCheckpoint() ?? this.#meta(Meta.SNAPSHOT_CHECKPOINT);
+  }
+
+  setJournalCheckpoint(at: string): void {
+    this.#db.transaction(() => {
+      this.#setMeta(Meta.JOURNAL_CHECKPOINT, at);
+      this.#deleteMeta(Meta.SNAPSHOT_CHECKPOINT);
+    })();
+  }
+
+  /** The version of the tables (the index's, or a snapshot's being restored). */
+  schemaVersion(): string | undefined {
+    return this.#meta(Meta.SCHEMA);
+  }
+
+  /** Writes a compact, consistent copy of the index to `file`, which must not exist. */
+  copyTo(file: string): void {
+    this.#db.prepare('VACUUM INTO ?').run(file);
+  }
+
+  /**
+   * Turns this index (a published snapshot just downloaded) into a restored one: it holds the store up to its
+   * checkpoint, and is not complete until a refresh has caught up since.
+   */
+  markRestored(): void {
+    const checkpoint = this.journalCheckpoint();
+    if (checkpoint === undefined) throw new StoreError('the index snapshot has no journal checkpoint');
+    this.#db.transaction(() => {
+      this.#setMeta(Meta.SNAPSHOT_CHECKPOINT, checkpoint);
+      this.#deleteMeta(Meta.JOURNAL_CHECKPOINT);
+      this.#setMeta(Meta.RECORDS_SINCE_SNAPSHOT, '0');
+    })();
+  }
+
+  /** Records added since the latest published snapshot, as last known (all of them when there is none). */
+  recordsSinceSnapshot(): number {
+    return Number(this.#meta(Meta.RECORDS_SINCE_SNAPSHOT) ?? 0);
+  }
+
+  /** Sets how many records this index holds beyond the latest published snapshot. */
+  setRecordsSinceSnapshot(records: number): void {
+    this.#setMeta(Meta.RECORDS_SINCE_SNAPSHOT, String(Math.max(0, records)));
+  }
+
+  #meta(key: string): string | undefined {
+    const row = this.#prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  #setMeta(key: string, value: string): void {
+    this.#prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  #deleteMeta(key: string): void {
+    this.#prepare('DELETE FROM meta WHERE key = ?').run(key);
+  }
+
+  /** Whether the record a version or baseline key names is indexed. */
+  hasRecord(address: RecordAddress): boolean {
+    const row =
+      address.kind === 'version'
+        ? this.#prepare('SELECT 1 FROM versions WHERE rid = ? AND seq = ?').get(address.folder, address.seq)
+        : this.#prepare('SELECT 1 FROM baselines WHERE seq = ?').get(address.seq);
+    return row !== undefined;
   }
 
   /** A prepared statement, prepared once per SQL text. */
@@ -230,7 +348,7 @@ export class IndexDb {
     return rows.map((row) => ({ hash: row.hash, record: JSON.parse(row.manifest) as BaselineSummary }));
   }
 
-  counts(): { resources: number; versions: number; baselines: number } {
+  counts(): IndexCounts {
     const count = (table: string) =>
       (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { resources: count('resources'), versions: count('versions'), baselines: count('baselines') };

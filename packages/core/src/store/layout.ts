@@ -9,12 +9,20 @@ import type { ResourceRef } from '../types/resource.js';
  * - `versions/<resource id>/<seq>.json`: a resource's version records, its hash chain, `seq` from 1
  * - `baselines/<seq>.json`: baseline manifests, a hash chain of their own
  * - `checkpoints/<name>.json`: small mutable progress markers (where `watch` stopped reading CloudTrail)
+ * - `journal/<yyyymmdd>/<hhmmss.sssZ>~<record key, / as ~>`: an empty key written just before each version or
+ *   baseline record, in time order, so an index can catch up by listing only what is new
+ * - `index/snapshots/<yyyymmddThhmmss.sssZ>-<sha256>.sqlite.gz`: published copies of an index, a cache that
+ *   can always be thrown away; `index/latest.json` (mutable) names the newest
  */
 export const StoreLayout = {
   BLOBS: 'blobs/sha256/',
   VERSIONS: 'versions/',
   BASELINES: 'baselines/',
   CHECKPOINTS: 'checkpoints/',
+  JOURNAL: 'journal/',
+  INDEX_SNAPSHOTS: 'index/snapshots/',
+  /** The pointer to the newest index snapshot, replaced by each publication. */
+  INDEX_POINTER: 'index/latest.json',
 } as const;
 
 const SEQ_DIGITS = 10;
@@ -49,6 +57,56 @@ export function baselineKey(seq: number): string {
 export function checkpointKey(name: string): string {
   if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(name)) throw new Error(`invalid checkpoint name ${name}`);
   return `${StoreLayout.CHECKPOINTS}${name}.json`;
+}
+
+/** The key of an index snapshot published at `at` whose gzipped bytes hash to `hash`. */
+export function indexSnapshotKey(at: Date, hash: string): string {
+  return `${StoreLayout.INDEX_SNAPSHOTS}${at.toISOString().replaceAll(/[-:]/g, '')}-${hash}.sqlite.gz`;
+}
+
+/** A version or baseline key, decoded. */
+export type RecordAddress =
+  | { readonly kind: 'version'; readonly folder: string; readonly seq: number }
+  | { readonly kind: 'baseline'; readonly seq: number };
+
+/** What a version or baseline key names, or undefined when the key is not one. */
+export function recordAddress(key: string): RecordAddress | undefined {
+  const version = /^versions\/([0-9a-f]{40})\/(\d{10,})\.json$/.exec(key);
+  if (version) return { kind: 'version', folder: version[1] as string, seq: Number(version[2]) };
+  const baseline = /^baselines\/(\d{6,})\.json$/.exec(key);
+  return baseline ? { kind: 'baseline', seq: Number(baseline[1]) } : undefined;
+}
+
+/** `2026-01-02T03:04:05.678Z` as the journal writes it: `20260102/030405.678Z`. */
+function journalTime(at: Date): string {
+  const iso = at.toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '')}/${iso.slice(11, 19).replaceAll(':', '')}${iso.slice(19)}`;
+}
+
+/** The journal key announcing a record written at `at` (by the writer's clock). */
+export function journalKey(recordKey: string, at: Date): string {
+  return `${StoreLayout.JOURNAL}${journalTime(at)}~${recordKey.replaceAll('/', '~')}`;
+}
+
+/** The key every journal entry written at or after `at` sorts after (a listing's `startAfter`). */
+export function journalStartAfter(at: Date): string {
+  return `${StoreLayout.JOURNAL}${journalTime(at)}`;
+}
+
+/** A journal entry: when it was written (ISO) and the record key it announces. */
+export interface JournalEntry {
+  readonly writtenAt: string;
+  readonly recordKey: string;
+}
+
+/** The entry a journal key holds, or undefined when the key is not a journal entry. */
+export function journalEntry(key: string): JournalEntry | undefined {
+  const match = /^journal\/(\d{4})(\d{2})(\d{2})\/(\d{2})(\d{2})(\d{2})(\.\d{3}Z)~(.+)$/.exec(key);
+  if (!match) return undefined;
+  const [, year, month, day, hours, minutes, seconds, millis, encoded] = match;
+  const recordKey = (encoded as string).replaceAll('~', '/');
+  if (!recordAddress(recordKey)) return undefined;
+  return { writtenAt: `${year}-${month}-${day}T${hours}:${minutes}:${seconds}${millis}`, recordKey };
 }
 
 /** The sequence number in a version or baseline key, or undefined when the key is not one. */

@@ -1,12 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
 import type { StoreBackend } from './backend.js';
+import { spoolHashed } from './spool.js';
 
 const TEMP_FOLDER = 'tmp';
 
@@ -90,27 +90,17 @@ export class LocalBackend implements StoreBackend {
     expectedHash?: string,
   ): Promise<StoredContent> {
     const temp = await this.#tempFile();
-    const hash = createHash('sha256');
-    let size = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
     try {
-      await pipeline(source, hashing, createWriteStream(temp, { flags: 'wx' }));
-      const digest = hash.digest('hex');
-      if (expectedHash && digest !== expectedHash) throw new ContentMismatchError(expectedHash, digest);
-      const key = keyFor(digest);
+      const { hash, size } = await spoolHashed(source, temp);
+      if (expectedHash && hash !== expectedHash) throw new ContentMismatchError(expectedHash, hash);
+      const key = keyFor(hash);
       const target = this.#path(key);
-      if (await this.exists(key)) return { hash: digest, size, written: false };
+      if (await this.exists(key)) return { hash, size, written: false };
       await syncFile(temp);
       await mkdir(path.dirname(target), { recursive: true });
       await rename(temp, target);
       await syncFolder(path.dirname(target));
-      return { hash: digest, size, written: true };
+      return { hash, size, written: true };
     } catch (error) {
       if (error instanceof ContentMismatchError) throw error;
       throw new StoreError(`cannot write a blob in ${this.location}`, { cause: error });
@@ -119,12 +109,12 @@ export class LocalBackend implements StoreBackend {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  async *list(prefix: string, startAfter = ''): AsyncIterable<string> {
     const folder = prefix.endsWith('/') ? prefix.slice(0, -1) : path.posix.dirname(prefix);
-    yield* this.#walk(folder, prefix);
+    yield* this.#walk(folder, prefix, startAfter);
   }
 
-  async *#walk(folder: string, prefix: string): AsyncIterable<string> {
+  async *#walk(folder: string, prefix: string, startAfter: string): AsyncIterable<string> {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(this.#path(folder), { withFileTypes: true });
@@ -136,8 +126,11 @@ export class LocalBackend implements StoreBackend {
     for (const entry of entries) {
       const key = folder === '' || folder === '.' ? entry.name : `${folder}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walk(key, prefix);
-      } else if (key.startsWith(prefix)) yield key;
+        const inside = `${key}/`;
+        const matches = inside.startsWith(prefix) || prefix.startsWith(inside);
+        const notBefore = inside > startAfter || startAfter.startsWith(inside);
+        if (matches && notBefore) yield* this.#walk(key, prefix, startAfter);
+      } else if (key.startsWith(prefix) && key > startAfter) yield key;
     }
   }
 

@@ -28,7 +28,12 @@ const causeSchema = z.discriminatedUnion('kind', [
     principal: z.string().optional(),
     coalesced: z.number().int().optional(),
   }),
-  z.object({ kind: z.literal(CauseKind.RECONCILE), detail: z.string().optional() }),
+  /** Silent drift: a baseline (`label`) found a change no event had captured. */
+  z.object({
+    kind: z.literal(CauseKind.RECONCILE),
+    label: z.string().optional(),
+    detail: z.string().optional(),
+  }),
 ]);
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { StoreBackend } from './backend.js';
 import { blobKey, hashOfBlobKey, resourceFolder, StoreLayout, seqOfKey, versionKey } from './layout.js';
+import { READ_CONCURRENCY, readInBatches } from './parallel-read.js';
 import type { Hashed, VersionRecord } from './records.js';
 import type { VersionStore } from './version-store.js';
 
@@ -37,7 +38,7 @@ export async function verifyStore(store: VersionStore): Promise<VerifyReport> {
 
 async function verifyBlobs(backend: StoreBackend, problems: StoreProblem[]): Promise<Set<string>> {
   const present = new Set<string>();
-  const limit = pLimit(8);
+  const limit = pLimit(READ_CONCURRENCY);
   const checks: Promise<void>[] = [];
   for await (const key of backend.list(StoreLayout.BLOBS)) {
     const expected = hashOfBlobKey(key);
@@ -72,49 +73,66 @@ async function verifyVersions(
 ): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
   let chain: { folder: string; last?: Hashed<VersionRecord> } = { folder: '' };
-  for await (const key of store.backend.list(StoreLayout.VERSIONS)) {
-    const folder = key.split('/')[1] ?? '';
-    if (folder !== chain.folder) chain = { folder };
-    let version: Hashed<VersionRecord>;
-    try {
-      version = await store.readVersion(key);
-    } catch (error) {
-      problems.push({
-        key,
-        problem: 'invalid',
-        detail: (error as Error).cause ? String((error as Error).cause) : String(error),
-      });
-      chain.last = undefined;
-      continue;
+  const keys = store.backend.list(StoreLayout.VERSIONS);
+  for await (const batch of readInBatches(keys, (key) => attempt(key, () => store.readVersion(key))))
+    for (const { key, value: version, error } of batch) {
+      const folder = key.split('/')[1] ?? '';
+      if (folder !== chain.folder) chain = { folder };
+      if (!version) {
+        problems.push({ key, problem: 'invalid', detail: error });
+        chain.last = undefined;
+        continue;
+      }
+      checkVersion(key, version, chain, blobs, problems);
+      versions.set(key, version.hash);
+      chain.last = version;
     }
-    const { record, hash } = version;
-    if (versionKey(record.resource, record.seq) !== key || resourceFolder(record.resource) !== folder)
-      problems.push({
-        key,
-        problem: 'out-of-chain',
-        detail: `record says seq ${record.seq} of another resource`,
-      });
-    const expectedSeq = (chain.last?.record.seq ?? 0) + 1;
-    const expectedPrev = chain.last?.hash ?? null;
-    if (seqOfKey(key) !== expectedSeq)
-      problems.push({
-        key,
-        problem: 'missing',
-        detail: `version ${expectedSeq} of this resource is missing`,
-      });
-    else if (record.prev !== expectedPrev)
-      problems.push({
-        key,
-        problem: 'out-of-chain',
-        detail: `prev is ${record.prev}, expected ${expectedPrev}`,
-      });
-    for (const blob of [record.document, ...Object.values(record.blobs)])
-      if (blob && !blobs.has(blob))
-        problems.push({ key: blobKey(blob), problem: 'missing', detail: `named by ${key}` });
-    versions.set(key, hash);
-    chain.last = version;
-  }
   return versions;
+}
+
+/** Checks one version against its key, the chain before it, and the blobs present. */
+function checkVersion(
+  key: string,
+  { record }: Hashed<VersionRecord>,
+  chain: { folder: string; last?: Hashed<VersionRecord> },
+  blobs: ReadonlySet<string>,
+  problems: StoreProblem[],
+): void {
+  if (versionKey(record.resource, record.seq) !== key || resourceFolder(record.resource) !== chain.folder)
+    problems.push({
+      key,
+      problem: 'out-of-chain',
+      detail: `record says seq ${record.seq} of another resource`,
+    });
+  const expectedSeq = (chain.last?.record.seq ?? 0) + 1;
+  const expectedPrev = chain.last?.hash ?? null;
+  if (seqOfKey(key) !== expectedSeq)
+    problems.push({
+      key,
+      problem: 'missing',
+      detail: `version ${expectedSeq} of this resource is missing`,
+    });
+  else if (record.prev !== expectedPrev)
+    problems.push({
+      key,
+      problem: 'out-of-chain',
+      detail: `prev is ${record.prev}, expected ${expectedPrev}`,
+    });
+  for (const blob of [record.document, ...Object.values(record.blobs)])
+    if (blob && !blobs.has(blob))
+      problems.push({ key: blobKey(blob), problem: 'missing', detail: `named by ${key}` });
+}
+
+/** A read's value, or why it failed (the cause of a StoreError: the parse or I/O failure). */
+async function attempt<T>(
+  key: string,
+  read: () => Promise<T>,
+): Promise<{ key: string; value?: T; error: string }> {
+  try {
+    return { key, value: await read(), error: '' };
+  } catch (error) {
+    return { key, error: String((error as Error).cause ?? error) };
+  }
 }
 
 async function verifyBaselines(
@@ -124,10 +142,16 @@ async function verifyBaselines(
 ): Promise<number> {
   let previous: string | null = null;
   let count = 0;
-  for await (const key of store.backend.list(StoreLayout.BASELINES)) {
-    count++;
-    try {
-      const { hash, record } = await store.readBaseline(key);
+  const keys = store.backend.list(StoreLayout.BASELINES);
+  for await (const batch of readInBatches(keys, (key) => attempt(key, () => store.readBaseline(key))))
+    for (const { key, value: baseline, error } of batch) {
+      count++;
+      if (!baseline) {
+        problems.push({ key, problem: 'invalid', detail: error });
+        previous = null;
+        continue;
+      }
+      const { hash, record } = baseline;
       if (record.prev !== previous)
         problems.push({
           key,
@@ -140,10 +164,6 @@ async function verifyBaselines(
           problems.push({ key: versionAt, problem: 'missing', detail: `named by baseline ${record.label}` });
       }
       previous = hash;
-    } catch (error) {
-      problems.push({ key, problem: 'invalid', detail: String((error as Error).cause ?? error) });
-      previous = null;
     }
-  }
   return count;
 }

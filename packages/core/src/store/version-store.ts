@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import type { ContentStore, StoredContent } from '../capture/content-store.js';
 import { InputError, StoreError } from '../errors.js';
@@ -8,15 +10,28 @@ import type { ResourceRef } from '../types/resource.js';
 import type { StoreBackend } from './backend.js';
 import { IndexDb } from './index-db.js';
 import {
+  emitTidemarkWarning,
+  type IndexSnapshot,
+  publishIndexSnapshot,
+  publishIndexSnapshotIfDue,
+  restoreLatestSnapshot,
+  snapshotAfterFromEnvironment,
+  type WarningSink,
+} from './index-snapshot.js';
+import { type RebuildReport, type RefreshReport, rebuildIndex, refreshIndex } from './index-sync.js';
+import {
   baselineKey,
   blobKey,
   checkpointKey,
+  journalKey,
   StoreLayout,
   seqOfKey,
   versionKey,
   versionPrefix,
 } from './layout.js';
 import { LocalBackend } from './local-backend.js';
+import { parseStoreLocation } from './location.js';
+import { readInBatches } from './parallel-read.js';
 import {
   type BaselineManifest,
   type BaselineSummary,
@@ -25,6 +40,7 @@ import {
   type VersionRecord,
   versionRecordSchema,
 } from './records.js';
+import { S3Backend, type StoreAccessOptions } from './s3-backend.js';
 
 /** A version to append: everything but its place in the chain. */
 export type VersionDraft = Omit<VersionRecord, 'schema' | 'seq' | 'prev'>;
@@ -42,18 +58,36 @@ export interface AppendResult {
 
 const MAX_APPEND_ATTEMPTS = 20;
 
-/** Options to open a store. */
-export interface OpenStoreOptions {
-  /** Folder for the SQLite index. @default the store folder */
+/** Upper bound of the random pause after a lost race, per attempt. */
+const CONTENTION_BACKOFF_MS = 10;
+
+/** How a store keeps its local index. */
+export interface IndexOptions {
+  /**
+   * Folder for the SQLite index.
+   * @default the store folder; for S3, a folder per store under `$TIDEMARK_CACHE_DIR` or `~/.cache/tidemark`
+   */
   readonly cacheDirectory?: string;
+  /**
+   * Records the index may hold beyond the latest published index snapshot before
+   * {@link VersionStore.publishSnapshotIfDue} publishes a new one.
+   * @default `$TIDEMARK_SNAPSHOT_AFTER`, else 5,000
+   */
+  readonly snapshotAfter?: number;
+  /** Told what went wrong when a published index snapshot cannot be used. @default a Node process warning */
+  readonly onWarning?: WarningSink;
 }
+
+/** Options to open a store. */
+export interface OpenStoreOptions extends StoreAccessOptions, IndexOptions {}
 
 /**
  * The versioned store: content-addressed blobs, per-resource hash chains of version records, and a chain of
- * baselines, over a backend (a local folder today). The SQLite index is a cache of it.
+ * baselines, over a backend (a local folder or an S3 bucket, with the same keys). The SQLite index is a cache
+ * of it, kept up to date from the store's journal.
  *
  * @example
- * const store = await VersionStore.open('.tidemark/store');
+ * const store = await VersionStore.open('s3://acme-backups/tidemark');
  * const { appended } = await store.append(draft);
  */
 export class VersionStore {
@@ -61,10 +95,22 @@ export class VersionStore {
   readonly index: IndexDb;
   /** Blob storage for capture, content-addressed and deduplicated. */
   readonly content: ContentStore;
+  /** The published snapshot the index was restored from when this open found no index. */
+  readonly restoredFrom?: IndexSnapshot;
+  readonly #snapshotAfter: number;
+  /** Whether the open built the index from the store alone, so that a rebuild right after is not repeated. */
+  #rebuiltOnOpen = false;
 
-  private constructor(backend: StoreBackend, index: IndexDb) {
+  private constructor(
+    backend: StoreBackend,
+    index: IndexDb,
+    snapshotAfter: number,
+    restoredFrom: IndexSnapshot | undefined,
+  ) {
     this.backend = backend;
     this.index = index;
+    this.#snapshotAfter = snapshotAfter;
+    if (restoredFrom) this.restoredFrom = restoredFrom;
     this.content = {
       has: (hash) => backend.exists(blobKey(hash)),
       putStream: (source, options) => backend.putBlob(source, blobKey, options?.expectedHash),
@@ -73,20 +119,52 @@ export class VersionStore {
   }
 
   /**
-   * Opens the store at `location` (a folder, created when missing). An index that is missing is rebuilt from
-   * the store before the store is used.
+   * Opens the store at `location`: a folder (created when missing) or `s3://bucket[/prefix]` (an InputError
+   * when malformed), and brings its index up to date (see {@link VersionStore.openBackend}).
    */
   static async open(location: string, options: OpenStoreOptions = {}): Promise<VersionStore> {
-    if (/^[a-z0-9]+:\/\//i.test(location))
-      throw new InputError(`store ${location}: only local folders are supported in this version`);
-    const backend = new LocalBackend(location);
-    const indexFile = IndexDb.fileIn(options.cacheDirectory ?? backend.cacheDirectory);
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(backend.location, { recursive: true });
-    const fresh = !existsSync(indexFile);
-    const store = new VersionStore(backend, new IndexDb(indexFile));
-    if (fresh) await store.rebuildIndex();
+    const where = parseStoreLocation(location);
+    if (where.kind === 'local') await mkdir(where.folder, { recursive: true });
+    const backend =
+      where.kind === 's3'
+        ? new S3Backend({ ...options, bucket: where.bucket, prefix: where.prefix })
+        : new LocalBackend(where.folder);
+    return VersionStore.openBackend(backend, options);
+  }
+
+  /**
+   * Opens the store held by `backend`. With no index yet, the latest published index snapshot is restored (one
+   * download, checked; on any problem a warning and a full rebuild instead), then the index catches up with
+   * what the journal announced since. An index kept elsewhere than in a local store's own folder (an S3
+   * store's, or a private cache) is refreshed on every open: other writers do not update it.
+   */
+  static async openBackend(backend: StoreBackend, options: IndexOptions = {}): Promise<VersionStore> {
+    const cacheDirectory = options.cacheDirectory ?? backend.cacheDirectory;
+    await mkdir(cacheDirectory, { recursive: true });
+    const indexFile = IndexDb.fileIn(cacheDirectory);
+    const restoredFrom = existsSync(indexFile)
+      ? undefined
+      : await restoreLatestSnapshot(backend, indexFile, options.onWarning ?? emitTidemarkWarning);
+    const store = new VersionStore(
+      backend,
+      new IndexDb(indexFile),
+      options.snapshotAfter ?? snapshotAfterFromEnvironment(),
+      restoredFrom,
+    );
+    try {
+      const sharedWithWriters = cacheDirectory === backend.location;
+      if (!sharedWithWriters || store.index.journalCheckpoint() === undefined)
+        store.#rebuiltOnOpen = (await store.refresh()).rebuilt;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
     return store;
+  }
+
+  /** The S3 bucket holding the store, if it is in one: its objects are never captured. */
+  get ownBucket(): string | undefined {
+    return this.backend.bucket;
   }
 
   close(): void {
@@ -135,6 +213,7 @@ export class VersionStore {
         return { appended: true, version };
       }
       latest = await this.#latestFromStore(draft.resource);
+      await backOff(attempt);
     }
     throw new StoreError(
       `could not append to ${draft.resource.type} ${draft.resource.id}: too much contention`,
@@ -143,7 +222,9 @@ export class VersionStore {
 
   /**
    * Creates the record that follows `last` in its chain (next seq, `prev` = its hash), if that key is still
-   * free. Undefined when another writer took it first.
+   * free. Undefined when another writer took it first. A journal entry announcing the key is written first,
+   * so an index refreshing from the journal never misses the record (an entry whose record never came is
+   * skipped).
    */
   async #createNext<T extends { seq: number; prev: string | null }>(
     keyFor: (seq: number) => string,
@@ -152,16 +233,24 @@ export class VersionStore {
   ): Promise<Hashed<T> | undefined> {
     const record = { ...fields, seq: (last?.record.seq ?? 0) + 1, prev: last?.hash ?? null } as T;
     const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
-    if (!(await this.backend.create(keyFor(record.seq), bytes))) return undefined;
+    const key = keyFor(record.seq);
+    await this.backend.create(journalKey(key, new Date()), new Uint8Array());
+    if (!(await this.backend.create(key, bytes))) return undefined;
     return { hash: sha256Hex(bytes), record };
   }
 
-  /** Reads a resource's chain from the store itself, indexes it, and returns its latest version. */
+  /**
+   * Indexes the versions of a resource's chain in the store that the index does not hold yet, and returns its
+   * latest version.
+   */
   async #latestFromStore(ref: ResourceRef): Promise<Hashed<VersionRecord> | undefined> {
-    const versions: Hashed<VersionRecord>[] = [];
-    for await (const key of this.backend.list(versionPrefix(ref))) versions.push(await this.readVersion(key));
-    this.index.addVersions(versions);
-    return versions.at(-1);
+    const known = this.index.latest(ref)?.record.seq ?? 0;
+    const keys: string[] = [];
+    for await (const key of this.backend.list(versionPrefix(ref)))
+      if ((seqOfKey(key) ?? 0) > known) keys.push(key);
+    for await (const versions of readInBatches(keys, (key) => this.readVersion(key)))
+      this.index.addVersions(versions);
+    return this.index.latest(ref);
   }
 
   /** A checkpoint's value, or undefined when none was saved. */
@@ -181,18 +270,35 @@ export class VersionStore {
     await this.backend.put(checkpointKey(name), Buffer.from(canonicalJson(value), 'utf8'));
   }
 
-  /** Reads and validates one version record. */
+  /** Reads and validates one version record; a StoreError when it is missing or invalid. */
   async readVersion(key: string): Promise<Hashed<VersionRecord>> {
-    return this.#readRecord(key, (value) => versionRecordSchema.parse(value));
+    return this.#required(key, await this.findVersion(key));
   }
 
+  /** Reads and validates one version record; undefined when the key does not exist. */
+  async findVersion(key: string): Promise<Hashed<VersionRecord> | undefined> {
+    return this.#findRecord(key, (value) => versionRecordSchema.parse(value));
+  }
+
+  /** Reads and validates one baseline manifest; a StoreError when it is missing or invalid. */
   async readBaseline(key: string): Promise<Hashed<BaselineManifest>> {
-    return this.#readRecord(key, (value) => baselineManifestSchema.parse(value));
+    return this.#required(key, await this.findBaseline(key));
   }
 
-  async #readRecord<T>(key: string, parse: (value: unknown) => T): Promise<Hashed<T>> {
+  /** Reads and validates one baseline manifest; undefined when the key does not exist. */
+  async findBaseline(key: string): Promise<Hashed<BaselineManifest> | undefined> {
+    return this.#findRecord(key, (value) => baselineManifestSchema.parse(value));
+  }
+
+  #required<T>(key: string, record: T | undefined): T {
+    if (record === undefined)
+      throw new StoreError(`${key} is missing from ${this.backend.location}`, { key });
+    return record;
+  }
+
+  async #findRecord<T>(key: string, parse: (value: unknown) => T): Promise<Hashed<T> | undefined> {
     const bytes = await this.backend.read(key);
-    if (!bytes) throw new StoreError(`${key} is missing from ${this.backend.location}`, { key });
+    if (!bytes) return undefined;
     try {
       return { hash: sha256Hex(bytes), record: parse(JSON.parse(bytes.toString('utf8'))) };
     } catch (error) {
@@ -232,6 +338,7 @@ export class VersionStore {
         this.index.addBaseline(hashed);
         return hashed;
       }
+      await backOff(attempt);
     }
     throw new StoreError('could not append a baseline: too much contention');
   }
@@ -244,24 +351,46 @@ export class VersionStore {
     }
   }
 
-  /** Empties the index and rebuilds it from the store alone. */
-  async rebuildIndex(): Promise<{ versions: number; baselines: number }> {
-    this.index.clear();
-    let batch: Hashed<VersionRecord>[] = [];
-    let versions = 0;
-    for await (const key of this.backend.list(StoreLayout.VERSIONS)) {
-      batch.push(await this.readVersion(key));
-      if (batch.length >= 10_000) {
-        this.index.addVersions(batch);
-        versions += batch.length;
-        batch = [];
-      }
-    }
-    this.index.addVersions(batch);
-    versions += batch.length;
-    await this.#indexNewBaselines();
-    return { versions, baselines: this.baselines().length };
+  /**
+   * Empties the index and rebuilds it from the store alone, reading records in parallel. Right after an open
+   * that just did so (there was no index and no usable snapshot), the index is only brought up to date.
+   */
+  async rebuildIndex(): Promise<RebuildReport> {
+    if (!this.#rebuiltOnOpen) return rebuildIndex(this);
+    this.#rebuiltOnOpen = false;
+    await this.refresh();
+    const { versions, baselines } = this.index.counts();
+    return { versions, baselines };
   }
+
+  /**
+   * Publishes a copy of the index into the store (`index/snapshots/`, pointed at by `index/latest.json`), so
+   * that an open with no index downloads it instead of reading every record.
+   */
+  async publishSnapshot(): Promise<IndexSnapshot> {
+    return publishIndexSnapshot(this);
+  }
+
+  /**
+   * Publishes a snapshot of the index when it holds at least `snapshotAfter` records (see
+   * {@link IndexOptions}) beyond the latest published one; undefined when none was due.
+   */
+  async publishSnapshotIfDue(): Promise<IndexSnapshot | undefined> {
+    return publishIndexSnapshotIfDue(this, this.#snapshotAfter);
+  }
+
+  /**
+   * Adds to the index what the store's journal announced since the last refresh (what other writers, with
+   * other indexes, appended); builds the index when it never was.
+   */
+  async refresh(): Promise<RefreshReport> {
+    return refreshIndex(this);
+  }
+}
+
+/** A random pause after a lost race, longer with each attempt, so racing writers spread out. */
+function backOff(attempt: number): Promise<void> {
+  return sleep(Math.random() * CONTENTION_BACKOFF_MS * (attempt + 1));
 }
 
 /** Whether a draft describes the same state as a stored version (ignoring when and why it was seen). */

@@ -1,0 +1,77 @@
+import { apiCallPatterns, objectChangePatterns } from '@tidemark/core/deploy';
+import { Duration } from 'aws-cdk-lib';
+import type { IRuleTarget } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type StackContext, use } from 'sst/constructs';
+import {
+  CONSUMER_BATCHING_WINDOW_SECONDS,
+  homeConfig,
+  type TidemarkConfig,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from './config.js';
+import { addRules } from './rules.js';
+import { Store } from './Store.js';
+
+const EVENTS = new ServicePrincipal('events.amazonaws.com');
+
+/** Six consumer timeouts plus the batching window, as AWS advises for a Lambda-consumed queue. */
+function visibilityTimeoutSeconds(config: TidemarkConfig): number {
+  return VISIBILITY_TIMEOUT_FACTOR * config.consumerTimeoutSeconds + CONSUMER_BATCHING_WINDOW_SECONDS;
+}
+
+/**
+ * What reaches the consumer: EventBridge rules derived from the registry (CloudTrail calls of the selected
+ * services, S3 object notifications of the tracked buckets) sending to one queue encrypted with the store's key,
+ * which only these rules may send to, with a dead-letter queue for messages that keep failing.
+ */
+export function Capture({ app, stack }: StackContext) {
+  const config = homeConfig(app);
+  const { bucket, key } = use(Store);
+
+  const deadLetterQueue = new Queue(stack, 'DeadLetterQueue', {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    retentionPeriod: Duration.days(14),
+    enforceSSL: true,
+  });
+  const queue = new Queue(stack, 'Queue', {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(config)),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    enforceSSL: true,
+  });
+
+  // A plain target: CDK's SqsQueue target would let every rule of the account send to an encrypted queue.
+  const toQueue: IRuleTarget = { bind: () => ({ arn: queue.queueArn, targetResource: queue }) };
+  const rules = addRules(
+    stack,
+    [
+      ...apiCallPatterns(config.definitions),
+      ...objectChangePatterns(config.definitions, config.objectBuckets, { excludeBucket: bucket.bucketName }),
+    ],
+    toQueue,
+  );
+  queue.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'OnlyTidemarkRules',
+      principals: [EVENTS],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => rule.ruleArn) } },
+    }),
+  );
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'EventBridgeSendsToTheQueue',
+      principals: [EVENTS],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+
+  stack.addOutputs({ QueueUrl: queue.queueUrl, DeadLetterQueueUrl: deadLetterQueue.queueUrl });
+  return { queue, deadLetterQueue, rules };
+}

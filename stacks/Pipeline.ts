@@ -1,0 +1,94 @@
+import { readActions } from '@tidemark/core/deploy';
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Cron, type FunctionProps, Function as SstFunction, type StackContext, use } from 'sst/constructs';
+import { Capture } from './Capture.js';
+import {
+  CONSUMER_BATCH_SIZE,
+  CONSUMER_BATCHING_WINDOW_SECONDS,
+  CONSUMER_HANDLER,
+  homeConfig,
+  SCHEDULE_HANDLER,
+  STORE_PREFIX,
+  storeUrl,
+} from './config.js';
+import { Store } from './Store.js';
+
+/** What both functions share: Node 20 on Graviton, with the index's native module installed beside the bundle. */
+const FUNCTION_BASE = {
+  runtime: 'nodejs20.x',
+  architecture: 'arm_64',
+  tracing: 'disabled',
+  nodejs: { install: ['better-sqlite3'] },
+} as const satisfies FunctionProps;
+
+/**
+ * The consumer, subscribed to the queue, and the scheduled baseline that fans work items out through it. The
+ * consumer may read what the registry's definitions declare, read and write the store, and send work items;
+ * the schedule may only read and write the store and send work items. Exact actions only.
+ */
+export function Pipeline({ app, stack }: StackContext) {
+  const config = homeConfig(app);
+  const { bucket, key, sealingKey } = use(Store);
+  const { queue } = use(Capture);
+
+  const environment = {
+    TIDEMARK_STORE: storeUrl(bucket.bucketName),
+    TIDEMARK_QUEUE_URL: queue.queueUrl,
+    TIDEMARK_HOME_REGION: config.homeRegion,
+    TIDEMARK_REGIONS: config.regions.join(','),
+    TIDEMARK_SERVICES: config.services.join(','),
+    TIDEMARK_OBJECT_BUCKETS: config.objectBuckets.join(','),
+    POWERTOOLS_SERVICE_NAME: 'tidemark',
+    POWERTOOLS_METRICS_NAMESPACE: 'Tidemark',
+  };
+  const storeAndQueue = [
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [bucket.arnForObjects(`${STORE_PREFIX}/*`)],
+    }),
+    new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    new PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
+    new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    new PolicyStatement({ actions: ['sts:GetCallerIdentity'], resources: ['*'] }),
+  ];
+
+  const consumer = new SstFunction(stack, 'Consumer', {
+    ...FUNCTION_BASE,
+    description: 'Tidemark: captures what events and work items name',
+    handler: CONSUMER_HANDLER,
+    memorySize: 1024,
+    timeout: config.consumerTimeoutSeconds,
+    environment: { ...environment, TIDEMARK_SEALING_KEY_SECRET: sealingKey.secretArn },
+    permissions: [
+      ...storeAndQueue,
+      new PolicyStatement({ actions: readActions(config.definitions), resources: ['*'] }),
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [sealingKey.secretArn] }),
+    ],
+  });
+  consumer.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: CONSUMER_BATCH_SIZE,
+      maxBatchingWindow: Duration.seconds(CONSUMER_BATCHING_WINDOW_SECONDS),
+      reportBatchItemFailures: true,
+    }),
+  );
+
+  const baseline = new Cron(stack, 'Baseline', {
+    schedule: config.schedule,
+    job: {
+      function: {
+        ...FUNCTION_BASE,
+        description: 'Tidemark: plans the scheduled baseline and queues its work items',
+        handler: SCHEDULE_HANDLER,
+        memorySize: 512,
+        timeout: 300,
+        environment,
+        permissions: storeAndQueue,
+      },
+    },
+  });
+
+  return { consumer, schedule: baseline.jobFunction };
+}

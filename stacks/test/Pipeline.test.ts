@@ -1,0 +1,204 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { readActions, registry } from '@tidemark/core/deploy';
+import { Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { useFunctions } from 'sst/constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Capture } from '../Capture.js';
+import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../config.js';
+import { Pipeline } from '../Pipeline.js';
+import { Store } from '../Store.js';
+import { actionsOf, allowedActions, roleStatements } from './support/iam.js';
+import { synthesize } from './support/synth.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** What SST builds and deploys for a function: runtime, handler, bundling (not in the template of a test). */
+function built(fn: LambdaFunction) {
+  const props = useFunctions().fromID(fn.node.addr);
+  if (!props) throw new Error(`no SST function ${fn.node.id}`);
+  return props;
+}
+
+/** The synthesized properties of a function. */
+function propertiesOf(template: Template, fn: LambdaFunction): Record<string, unknown> {
+  const id = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+  return template.findResources('AWS::Lambda::Function')[id]?.Properties;
+}
+
+/** An `Fn::ImportValue` of an export of the Store or Capture stack: `Ref` or `Arn` of a logical id. */
+const imported = (stack: string, logicalId: string, attribute: 'Ref' | 'Arn') => ({
+  'Fn::ImportValue': expect.stringMatching(
+    new RegExp(
+      `^test-tidemark-${stack}:ExportsOutput${attribute === 'Ref' ? `Ref${logicalId}` : `FnGetAtt${logicalId}\\w*Arn`}`,
+    ),
+  ),
+});
+const STORE_BUCKET_ARN = imported('Store', 'Store', 'Arn');
+const KEY_ARN = imported('Store', 'Key', 'Arn');
+const QUEUE_ARN = imported('Capture', 'Queue', 'Arn');
+const SECRET_ARN = imported('Store', 'SealingKey', 'Ref');
+
+/** The properties of the resources of a type. */
+function propertiesOfType(template: Template, type: string): Array<Record<string, unknown>> {
+  return Object.values(template.findResources(type)).map((resource) => resource.Properties);
+}
+
+describe('Pipeline stack', () => {
+  let template: Template;
+  let consumer: LambdaFunction;
+  let schedule: LambdaFunction;
+
+  beforeAll(async () => {
+    const app = await synthesize([Store, Capture, Pipeline]);
+    template = app.template(Pipeline);
+    ({ consumer, schedule } = app.exports(Pipeline));
+  });
+
+  it('deploys both handlers on Node 20 with the native SQLite module installed beside the bundle', () => {
+    for (const [fn, handler] of [
+      [consumer, CONSUMER_HANDLER],
+      [schedule, SCHEDULE_HANDLER],
+    ] as const) {
+      expect(built(fn)).toMatchObject({
+        runtime: 'nodejs20.x',
+        handler,
+        nodejs: { install: ['better-sqlite3'] },
+      });
+      expect(existsSync(path.join(REPO_ROOT, `${handler.replace(/\.handler$/, '')}.ts`)), handler).toBe(true);
+    }
+  });
+
+  it('gives the consumer 1 GB, the configured timeout and everything it needs to find the store and the queue', () => {
+    const properties = propertiesOf(template, consumer);
+
+    expect(properties).toMatchObject({ MemorySize: 1024, Timeout: 120 });
+    expect((properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      TIDEMARK_STORE: { 'Fn::Join': ['', ['s3://', imported('Store', 'Store', 'Ref'), '/store']] },
+      TIDEMARK_QUEUE_URL: imported('Capture', 'Queue', 'Ref'),
+      TIDEMARK_HOME_REGION: 'us-east-1',
+      TIDEMARK_REGIONS: 'us-east-1',
+      TIDEMARK_SERVICES: 's3,lambda',
+      TIDEMARK_OBJECT_BUCKETS: '*',
+      TIDEMARK_SEALING_KEY_SECRET: SECRET_ARN,
+      POWERTOOLS_SERVICE_NAME: 'tidemark',
+      POWERTOOLS_METRICS_NAMESPACE: 'Tidemark',
+    });
+  });
+
+  it('subscribes the consumer to the queue, in batches that report their failed items', () => {
+    expect(propertiesOfType(template, 'AWS::Lambda::EventSourceMapping')).toEqual([
+      expect.objectContaining({
+        EventSourceArn: QUEUE_ARN,
+        FunctionName: { Ref: Stack.of(consumer).getLogicalId(consumer.node.defaultChild as CfnFunction) },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 5,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    ]);
+  });
+
+  it('runs the scheduled baseline weekly, with the store and queue but not the sealing key', () => {
+    const variables = (propertiesOf(template, schedule).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+
+    expect(propertiesOfType(template, 'AWS::Events::Rule')).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(7 days)',
+        Targets: [
+          expect.objectContaining({
+            Arn: {
+              'Fn::GetAtt': [
+                Stack.of(schedule).getLogicalId(schedule.node.defaultChild as CfnFunction),
+                'Arn',
+              ],
+            },
+          }),
+        ],
+      }),
+    ]);
+    expect(variables).toMatchObject({
+      TIDEMARK_STORE: expect.anything(),
+      TIDEMARK_QUEUE_URL: expect.anything(),
+    });
+    expect(variables).not.toHaveProperty('TIDEMARK_SEALING_KEY_SECRET');
+  });
+
+  describe('least privilege', () => {
+    it('allows exact actions only', () => {
+      const actions = [consumer, schedule].flatMap((fn) => allowedActions(template, fn));
+
+      expect(actions.length).toBeGreaterThan(10);
+      expect(actions.filter((action) => action.includes('*') || action.includes('?'))).toEqual([]);
+    });
+
+    it("lets the consumer read, anywhere, exactly what the registry's definitions declare", () => {
+      const anywhere = roleStatements(template, consumer).filter((statement) => statement.Resource === '*');
+
+      expect(anywhere.flatMap(actionsOf).sort()).toEqual(
+        [...readActions(registry), 'sts:GetCallerIdentity'].sort(),
+      );
+    });
+
+    it('lets both functions write only to the store, send only to the queue, and only the consumer read the secret', () => {
+      const grants = (fn: LambdaFunction) =>
+        roleStatements(template, fn)
+          .filter((statement) => statement.Resource !== '*')
+          .flatMap((statement) =>
+            actionsOf(statement).map((action) => [action, statement.Resource] as const),
+          );
+      const storeObjects = { 'Fn::Join': ['', [STORE_BUCKET_ARN, '/store/*']] };
+      const expected = [
+        ['s3:GetObject', storeObjects],
+        ['s3:PutObject', storeObjects],
+        ['s3:AbortMultipartUpload', storeObjects],
+        ['s3:ListBucket', STORE_BUCKET_ARN],
+        ['kms:Decrypt', KEY_ARN],
+        ['kms:GenerateDataKey', KEY_ARN],
+        ['sqs:SendMessage', QUEUE_ARN],
+      ];
+      const consumed = [
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueUrl',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+      ];
+
+      expect(grants(schedule)).toEqual(expected);
+      expect(grants(consumer)).toEqual(
+        expect.arrayContaining([
+          ...expected,
+          ['secretsmanager:GetSecretValue', SECRET_ARN],
+          ...consumed.map((action) => [action, QUEUE_ARN]),
+        ]),
+      );
+      expect(
+        grants(consumer)
+          .map(([action]) => action)
+          .sort(),
+      ).toEqual(
+        [
+          ...expected.map(([action]) => action),
+          'secretsmanager:GetSecretValue',
+          ...consumed,
+          'kms:Decrypt',
+        ].sort(),
+      );
+    });
+  });
+});
+
+describe('Pipeline stack, configured', () => {
+  it('follows the configured schedule and consumer timeout', async () => {
+    const app = await synthesize([Store, Capture, Pipeline], {
+      settings: { schedule: 'cron(0 3 ? * SUN *)', consumerTimeoutSeconds: 300 },
+    });
+    const template = app.template(Pipeline);
+
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 3 ? * SUN *)' });
+    expect(propertiesOf(template, app.exports(Pipeline).consumer).Timeout).toBe(300);
+  });
+});
