@@ -14,10 +14,12 @@ const { formatResults, REPO_ROOT, round } = await import('./support.js');
 const { baselineBench } = await import('./baseline.bench.js');
 const { eventsBench } = await import('./events.bench.js');
 const { queriesBench } = await import('./queries.bench.js');
+const { consumerBench } = await import('./consumer.bench.js');
+const { refreshBench } = await import('./refresh.bench.js');
 
 type ScenarioResult = import('./support.js').ScenarioResult;
 
-const scenarios = [baselineBench, eventsBench, queriesBench];
+const scenarios = [baselineBench, eventsBench, queriesBench, consumerBench, refreshBench];
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));
 if (unknown.length > 0) {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AwsClients, CaptureEngine, LocalKeySealer, registry, VersionStore } from '@tidemark/core';
@@ -189,6 +191,11 @@ export async function withSimulatedRig<T>(
   }
 }
 
+/** The key of the simulated account's `i`-th generated object (`scale.objects`), in its media bucket. */
+export function generatedObjectKey(i: number): string {
+  return `generated/batch-${String(Math.floor(i / 100)).padStart(3, '0')}/object-${String(i).padStart(6, '0')}.bin`;
+}
+
 /** Call counts without the total, largest first, as `Name n, Name n…`. */
 export function describeCalls(
   counts: Readonly<Record<string, number>>,
@@ -230,4 +237,90 @@ export function formatResults(results: readonly ScenarioResult[]): string {
       lines.push(`   [${check.ok ? 'ok' : 'FAIL'}] must: ${check.name} (actual: ${check.actual})`);
   }
   return lines.join('\n');
+}
+
+/**
+ * A size a scenario uses, from `TIDEMARK_BENCH_<name>` when set (to run a smaller or larger bench), else
+ * `fallback`; an Error when the variable is not a positive integer.
+ */
+export function benchSize(name: string, fallback: number): number {
+  const variable = `TIDEMARK_BENCH_${name}`;
+  const value = process.env[variable];
+  if (value === undefined || value === '') return fallback;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size <= 0)
+    throw new Error(`${variable} must be a positive integer, received ${value}`);
+  return size;
+}
+
+/** Sets environment variables for the time of `fn`, then gives every one its previous value (or none) back. */
+export async function withEnvironment<T>(
+  variables: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  try {
+    return await fn();
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Counts of the HTTP requests this process sent to one server, by operation, and their total. */
+export interface RequestCounter {
+  /** The counts since the start or the last reset. */
+  counts(): Record<string, number> & { total: number };
+  /** Starts counting from zero. */
+  reset(): void;
+  /** Stops counting. */
+  stop(): void;
+}
+
+/**
+ * Counts the HTTP requests this process starts to `endpoint` (`http://host:port`), retries included, named by
+ * `operation` — cheaply, from Node's `http.client.request.start` diagnostics channel, whichever client sends them.
+ */
+export function countRequests(
+  endpoint: string,
+  operation: (request: ClientRequest) => string,
+): RequestCounter {
+  const host = new URL(endpoint).host;
+  let counts = new Map<string, number>();
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.getHeader('host') !== host) return;
+    const name = operation(request);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  diagnosticsChannel.subscribe('http.client.request.start', onStart);
+  return {
+    counts: () => {
+      const snapshot = Object.fromEntries(counts);
+      return { ...snapshot, total: Object.values(snapshot).reduce((sum, count) => sum + count, 0) };
+    },
+    reset: () => {
+      counts = new Map();
+    },
+    stop: () => diagnosticsChannel.unsubscribe('http.client.request.start', onStart),
+  };
+}
+
+/** The S3 operation of a REST request, as far as a benchmark needs it (GET, LIST, HEAD, PUT and multipart). */
+export function s3Operation(request: ClientRequest): string {
+  const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+  if (request.method === 'GET') return query.has('list-type') ? 'ListObjectsV2' : 'GetObject';
+  if (request.method === 'HEAD') return 'HeadObject';
+  if (request.method === 'PUT') return query.has('partNumber') ? 'UploadPart' : 'PutObject';
+  if (request.method === 'POST')
+    return query.has('uploads') ? 'CreateMultipartUpload' : 'CompleteMultipartUpload';
+  return request.method;
+}
+
+/** The SQS operation of a JSON-protocol request (`X-Amz-Target: AmazonSQS.ReceiveMessage`). */
+export function sqsOperation(request: ClientRequest): string {
+  return String(request.getHeader('x-amz-target') ?? request.method).replace(/^AmazonSQS\./, '');
 }

@@ -15,25 +15,35 @@ const PRECONDITION_FAILED = [
 ].join('');
 
 /**
- * AWS S3 honours `If-None-Match: *` on PutObject (conditional writes): the write fails with 412
- * PreconditionFailed when the key exists, and of two racing writers exactly one wins. s3rver 3.7 ignores the
- * header and overwrites, so this middleware emulates AWS: conditional PUTs to one key are serialised, and one
- * to an existing key is answered 412 with S3's XML error body. The store's concurrent-writer tests rely on it.
+ * Two AWS behaviours s3rver 3.7 lacks, emulated here because the store relies on both:
+ * - A PUT is atomic: a reader sees the old object or the new one, never part of it. s3rver writes into the
+ *   final file, so a GET racing a PUT can read a truncated body. Here every write to a key (PutObject,
+ *   CompleteMultipartUpload) is serialised, and reads of that key wait for the write in flight.
+ * - `If-None-Match: *` on PutObject (conditional writes): the write fails with 412 PreconditionFailed when the
+ *   key exists, and of two racing writers exactly one wins. s3rver ignores the header and overwrites.
  */
-function conditionalWrites(server) {
-  const queues = new Map();
-  return async function conditionalWrite(ctx, next) {
-    if (ctx.method !== 'PUT' || ctx.get('if-none-match') !== '*') return next();
+function atomicObjects(server) {
+  const writesInFlight = new Map();
+  return async function atomicObject(ctx, next) {
     const [bucket = '', ...parts] = ctx.path.slice(1).split('/').map(decodeURIComponent);
     const key = parts.join('/');
+    if (!bucket || !key) return next();
     const name = `${bucket}/${key}`;
-    const previous = queues.get(name) ?? Promise.resolve();
+    const previous = writesInFlight.get(name);
+    const writes =
+      (ctx.method === 'PUT' && ctx.query.uploadId === undefined) ||
+      (ctx.method === 'POST' && ctx.query.uploadId !== undefined);
+    if (!writes) {
+      await previous;
+      return next();
+    }
     let release;
-    const mine = previous.then(() => new Promise((resolve) => (release = resolve)));
-    queues.set(name, mine);
+    const mine = new Promise((resolve) => (release = resolve));
+    const chain = (previous ?? Promise.resolve()).then(() => mine);
+    writesInFlight.set(name, chain);
     await previous;
     try {
-      if (await server.store.existsObject(bucket, key)) {
+      if (ctx.get('if-none-match') === '*' && (await server.store.existsObject(bucket, key))) {
         ctx.status = 412;
         ctx.type = 'application/xml';
         ctx.body = PRECONDITION_FAILED;
@@ -42,7 +52,7 @@ function conditionalWrites(server) {
       await next();
     } finally {
       release();
-      if (queues.get(name) === mine) queues.delete(name);
+      if (writesInFlight.get(name) === chain) writesInFlight.delete(name);
     }
   };
 }
@@ -54,7 +64,7 @@ const server = new S3rver({
   silent: true,
   configureBuckets: (buckets ?? []).map((bucket) => ({ name: bucket })),
 });
-server.middleware.unshift(conditionalWrites(server));
+server.middleware.unshift(atomicObjects(server));
 const { port } = await server.run();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 

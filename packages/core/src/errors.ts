@@ -25,6 +25,14 @@ export class StoreError extends TidemarkError {
   }
 }
 
+/** A record key whose bytes are not a valid record (corrupted, truncated, or not Tidemark's). */
+export class InvalidRecordError extends StoreError {
+  constructor(key: string, location: string, cause: unknown) {
+    super(`${key} in ${location} is not a valid record`, { cause, key });
+    this.name = 'InvalidRecordError';
+  }
+}
+
 /** Content did not hash to what its source promised (a Lambda zip whose sha256 is not its CodeSha256). */
 export class ContentMismatchError extends StoreError {
   readonly expected: string;

@@ -273,7 +273,7 @@ describe('index snapshots of a local store', () => {
     store = await VersionStore.openBackend(backend);
     const report = await store.rebuildIndex();
 
-    expect(report).toEqual({ versions: BEFORE, baselines: 0 });
+    expect(report).toEqual({ versions: BEFORE, baselines: 0, invalid: [] });
     expect(reads.mock.calls.filter(([key]) => key.startsWith(StoreLayout.VERSIONS))).toHaveLength(BEFORE);
     expect((await store.rebuildIndex()).versions).toBe(BEFORE);
     expect(reads.mock.calls.filter(([key]) => key.startsWith(StoreLayout.VERSIONS))).toHaveLength(2 * BEFORE);

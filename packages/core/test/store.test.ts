@@ -144,7 +144,7 @@ describe('index refresh from the journal', () => {
 
     const report = await reader.refresh();
 
-    expect(report).toEqual({ rebuilt: false, versions: 1, baselines: 0, missing: 0 });
+    expect(report).toEqual({ rebuilt: false, versions: 1, baselines: 0, missing: 0, invalid: [] });
     expect(reader.latest(bucket)).toEqual(writer.latest(bucket));
   });
 
@@ -153,8 +153,33 @@ describe('index refresh from the journal', () => {
 
     const report = await reader.refresh();
 
-    expect(report).toEqual({ rebuilt: false, versions: 0, baselines: 0, missing: 1 });
+    expect(report).toEqual({ rebuilt: false, versions: 0, baselines: 0, missing: 1, invalid: [] });
     expect(reader.latest(bucket)).toBeUndefined();
+  });
+
+  it('leaves a damaged record out with a warning, indexing everything else, in a refresh and a rebuild', async () => {
+    const other = { ...bucket, id: 'other' };
+    await writer.append(await draft(writer, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    await writer.append(await draft(writer, other, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    await truncate(path.join(folder, versionKey(bucket, 1)), 20);
+    const warnings: string[] = [];
+    const cold = await VersionStore.open(folder, {
+      cacheDirectory: path.join(folder, 'cold-cache'),
+      onWarning: (message) => warnings.push(message),
+    });
+
+    try {
+      const refreshed = await reader.refresh();
+      const rebuilt = await cold.rebuildIndex();
+
+      expect(refreshed).toMatchObject({ versions: 1, invalid: [versionKey(bucket, 1)] });
+      expect(rebuilt).toEqual({ versions: 1, baselines: 0, invalid: [versionKey(bucket, 1)] });
+      expect(cold.latest(other)?.record.seq).toBe(1);
+      expect(cold.latest(bucket)).toBeUndefined();
+      expect(warnings).toContainEqual(expect.stringContaining(`${versionKey(bucket, 1)} in ${folder}`));
+    } finally {
+      cold.close();
+    }
   });
 });
 

@@ -60,7 +60,7 @@ export function reindexCommand(io: Io, exit: ExitSink): Command {
       '--publish',
       'then publish a snapshot of it in the store, for indexes opened from scratch elsewhere',
     )
-    .option('--json', 'print as JSON: { versions, baselines, snapshot?: IndexSnapshot }');
+    .option('--json', 'print as JSON: { versions, baselines, invalid: string[], snapshot?: IndexSnapshot }');
   return handle<{ publish?: boolean }>(command, io, exit, async ({ session, options }) => {
     const store = await session.store();
     const counts = await store.rebuildIndex();
@@ -71,7 +71,8 @@ export function reindexCommand(io: Io, exit: ExitSink): Command {
         `indexed ${counts.versions} versions and ${counts.baselines} baselines from ${session.storeLocation}`,
       );
       if (snapshot) io.out(`published index snapshot ${snapshot.key} (${formatBytes(snapshot.size)})`);
+      for (const key of counts.invalid) io.err(`left out of the index, not a valid record: ${key}`);
     }
-    return ExitCode.OK;
+    return counts.invalid.length > 0 ? ExitCode.FAILED : ExitCode.OK;
   });
 }

@@ -1,3 +1,4 @@
+import { InvalidRecordError } from '../errors.js';
 import { journalEntry, journalStartAfter, recordAddress, StoreLayout } from './layout.js';
 import { readInBatches } from './parallel-read.js';
 import type { VersionStore } from './version-store.js';
@@ -12,6 +13,8 @@ export const JOURNAL_OVERLAP_MS = 15 * 60_000;
 export interface RebuildReport {
   readonly versions: number;
   readonly baselines: number;
+  /** Record keys whose bytes are not a valid record: left out with a warning (`verify` names them too). */
+  readonly invalid: readonly string[];
 }
 
 /** What a refresh of the index added. */
@@ -29,23 +32,24 @@ export interface RefreshReport extends RebuildReport {
 export async function rebuildIndex(store: VersionStore, now: Date = new Date()): Promise<RebuildReport> {
   const { backend, index } = store;
   index.clear();
+  const reader = new RecordReader(store);
   let versions = 0;
-  for await (const batch of readInBatches(backend.list(StoreLayout.VERSIONS), (key) =>
-    store.readVersion(key),
+  for await (const batch of reader.read(backend.list(StoreLayout.VERSIONS), (key) =>
+    store.findVersion(key),
   )) {
     index.addVersions(batch);
     versions += batch.length;
   }
   let baselines = 0;
-  for await (const batch of readInBatches(backend.list(StoreLayout.BASELINES), (key) =>
-    store.readBaseline(key),
+  for await (const batch of reader.read(backend.list(StoreLayout.BASELINES), (key) =>
+    store.findBaseline(key),
   ))
     for (const baseline of batch) {
       index.addBaseline(baseline);
       baselines++;
     }
   index.setJournalCheckpoint(now.toISOString());
-  return { versions, baselines };
+  return { versions, baselines, invalid: [...reader.invalid] };
 }
 
 /**
@@ -71,24 +75,55 @@ export async function refreshIndex(store: VersionStore, now: Date = new Date()):
     (address.kind === 'version' ? versionKeys : baselineKeys).add(entry.recordKey);
   }
 
+  const reader = new RecordReader(store);
   let versions = 0;
-  let missing = 0;
-  for await (const batch of readInBatches(versionKeys, (key) => store.findVersion(key))) {
-    const found = batch.filter((version) => version !== undefined);
-    index.addVersions(found);
-    versions += found.length;
-    missing += batch.length - found.length;
+  for await (const batch of reader.read(versionKeys, (key) => store.findVersion(key))) {
+    index.addVersions(batch);
+    versions += batch.length;
   }
   let baselines = 0;
-  for await (const batch of readInBatches(baselineKeys, (key) => store.findBaseline(key)))
+  for await (const batch of reader.read(baselineKeys, (key) => store.findBaseline(key)))
     for (const baseline of batch) {
-      if (baseline === undefined) missing++;
-      else {
-        index.addBaseline(baseline);
-        baselines++;
-      }
+      index.addBaseline(baseline);
+      baselines++;
     }
   // A writer's clock far ahead must not move the checkpoint past what correct clocks are still writing.
   index.setJournalCheckpoint(new Date(Math.min(Date.parse(newest), now.getTime())).toISOString());
-  return { rebuilt: false, versions, baselines, missing };
+  return { rebuilt: false, versions, baselines, missing: reader.missing, invalid: [...reader.invalid] };
+}
+
+/**
+ * Reads records in parallel for the index, skipping what cannot be indexed instead of failing the whole read:
+ * a key that no longer exists is counted as missing; one whose bytes are not a valid record is counted and
+ * reported to the store's warning sink, so one damaged record never stops every refresh after it.
+ */
+class RecordReader {
+  readonly #store: VersionStore;
+  missing = 0;
+  readonly invalid = new Set<string>();
+
+  constructor(store: VersionStore) {
+    this.#store = store;
+  }
+
+  async *read<T>(
+    keys: AsyncIterable<string> | Iterable<string>,
+    find: (key: string) => Promise<T | undefined>,
+  ): AsyncGenerator<T[]> {
+    for await (const batch of readInBatches(keys, (key) => this.#findOrSkip(key, find)))
+      yield batch.filter((record): record is T => record !== undefined);
+  }
+
+  async #findOrSkip<T>(key: string, find: (key: string) => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      const record = await find(key);
+      if (record === undefined) this.missing++;
+      return record;
+    } catch (error) {
+      if (!(error instanceof InvalidRecordError)) throw error;
+      this.invalid.add(key);
+      this.#store.warn(`${error.message}: left out of the index (run \`tidemark verify\`)`);
+      return undefined;
+    }
+  }
 }

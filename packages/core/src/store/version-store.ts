@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import type { ContentStore, StoredContent } from '../capture/content-store.js';
-import { InputError, StoreError } from '../errors.js';
+import { InputError, InvalidRecordError, StoreError } from '../errors.js';
 import type { Json, JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { StoreBackend } from './backend.js';
@@ -97,18 +97,22 @@ export class VersionStore {
   readonly content: ContentStore;
   /** The published snapshot the index was restored from when this open found no index. */
   readonly restoredFrom?: IndexSnapshot;
+  /** Told what the store recovers from on its own (an unusable snapshot, an invalid record skipped). */
+  readonly warn: WarningSink;
   readonly #snapshotAfter: number;
-  /** Whether the open built the index from the store alone, so that a rebuild right after is not repeated. */
-  #rebuiltOnOpen = false;
+  /** What the open read when it built the index from the store alone, so a rebuild right after is not repeated. */
+  #rebuiltOnOpen: RefreshReport | undefined;
 
   private constructor(
     backend: StoreBackend,
     index: IndexDb,
     snapshotAfter: number,
     restoredFrom: IndexSnapshot | undefined,
+    warn: WarningSink,
   ) {
     this.backend = backend;
     this.index = index;
+    this.warn = warn;
     this.#snapshotAfter = snapshotAfter;
     if (restoredFrom) this.restoredFrom = restoredFrom;
     this.content = {
@@ -142,19 +146,23 @@ export class VersionStore {
     const cacheDirectory = options.cacheDirectory ?? backend.cacheDirectory;
     await mkdir(cacheDirectory, { recursive: true });
     const indexFile = IndexDb.fileIn(cacheDirectory);
+    const warn = options.onWarning ?? emitTidemarkWarning;
     const restoredFrom = existsSync(indexFile)
       ? undefined
-      : await restoreLatestSnapshot(backend, indexFile, options.onWarning ?? emitTidemarkWarning);
+      : await restoreLatestSnapshot(backend, indexFile, warn);
     const store = new VersionStore(
       backend,
       new IndexDb(indexFile),
       options.snapshotAfter ?? snapshotAfterFromEnvironment(),
       restoredFrom,
+      warn,
     );
     try {
       const sharedWithWriters = cacheDirectory === backend.location;
-      if (!sharedWithWriters || store.index.journalCheckpoint() === undefined)
-        store.#rebuiltOnOpen = (await store.refresh()).rebuilt;
+      if (!sharedWithWriters || store.index.journalCheckpoint() === undefined) {
+        const report = await store.refresh();
+        if (report.rebuilt) store.#rebuiltOnOpen = report;
+      }
     } catch (error) {
       store.close();
       throw error;
@@ -302,7 +310,7 @@ export class VersionStore {
     try {
       return { hash: sha256Hex(bytes), record: parse(JSON.parse(bytes.toString('utf8'))) };
     } catch (error) {
-      throw new StoreError(`${key} in ${this.backend.location} is not a valid record`, { cause: error, key });
+      throw new InvalidRecordError(key, this.backend.location, error);
     }
   }
 
@@ -356,11 +364,12 @@ export class VersionStore {
    * that just did so (there was no index and no usable snapshot), the index is only brought up to date.
    */
   async rebuildIndex(): Promise<RebuildReport> {
-    if (!this.#rebuiltOnOpen) return rebuildIndex(this);
-    this.#rebuiltOnOpen = false;
-    await this.refresh();
+    const onOpen = this.#rebuiltOnOpen;
+    if (!onOpen) return rebuildIndex(this);
+    this.#rebuiltOnOpen = undefined;
+    const { invalid } = await this.refresh();
     const { versions, baselines } = this.index.counts();
-    return { versions, baselines };
+    return { versions, baselines, invalid: [...new Set([...onOpen.invalid, ...invalid])] };
   }
 
   /**
