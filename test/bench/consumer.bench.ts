@@ -418,9 +418,9 @@ export const consumerBench: BenchScenario = {
       'The 8 concurrent invocations share one Node process, one container runtime and one engine (one SQLite index),',
       'on 2 cores beside fauxqs and s3rver: unlike 8 Lambda containers, each with its own CPU and index.',
       's3rver (one process, files on disk, ~15 ms per PUT and ~3-5 ms per GET here) bounds these rates: compare the runs',
-      'and the calls and requests per event, not the rates with AWS. s3rver also writes an object in place, so a GET racing',
-      "its PUT can read it half-written (S3's PUT is atomic): under concurrency an invocation refreshing its index can hit",
-      'such a record and fail its batch, which is received again after the visibility timeout (counted as failed messages).',
+      'and the calls and requests per event, not the rates with AWS. s3rver runs with a shim that makes its PUTs atomic and',
+      "honours If-None-Match like S3 (test/support/s3-server-child.mjs); failed messages would be received again after the",
+      'visibility timeout and are counted.',
       "AWS calls: only the simulated account's (callCounts()); store and SQS requests are counted apart, as sent over HTTP.",
       `Sizes: TIDEMARK_BENCH_CONSUMER_CHANGES=${CHANGES} per run.`,
     ])
