@@ -3,12 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type HistoryEntry, type MessageSummary, startScheduledBaseline, VersionStore } from '@tidemark/core';
 import type { SimulatedEvent } from '@tidemark/core/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -16,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withSimulatedAccount } from './support/fixtures.js';
 import { type S3Server, startS3Server } from './support/s3-server.js';
 import { drainQueue, type SourceQueue, type SqsHandler } from './support/sqs-event-source.js';
+import { TestQueues } from './support/sqs-queues.js';
 import { type SqsServer, startSqsServer } from './support/sqs-server.js';
 
 const STORE = 's3://tidemark-store/store';
@@ -32,6 +28,7 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
   let s3Server: S3Server;
   let folder: string;
   let sqs: SQSClient;
+  let queues: TestQueues;
 
   beforeAll(async () => {
     [sqsServer, s3Server] = await Promise.all([
@@ -40,6 +37,7 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     ]);
     folder = await mkdtemp(path.join(tmpdir(), 'tidemark-consumer-e2e-'));
     sqs = new SQSClient({ endpoint: sqsServer.endpoint, region: 'us-east-1' });
+    queues = new TestQueues(sqs);
     secrets.on(GetSecretValueCommand, { SecretId: SEALING_KEY_SECRET }).resolves({
       ARN: SEALING_KEY_SECRET,
       Name: 'tidemark-sealing-key',
@@ -59,51 +57,6 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     secrets.restore();
     await Promise.all([sqsServer.stop(), s3Server.stop(), rm(folder, { recursive: true, force: true })]);
   });
-
-  /** A queue with a dead-letter queue that takes a message after its second failed receive. */
-  async function createQueues(): Promise<{ queue: SourceQueue; dlq: SourceQueue }> {
-    const dlq = await createQueue('tidemark-dlq', {});
-    const queue = await createQueue('tidemark-queue', {
-      VisibilityTimeout: '1',
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: '2' }),
-    });
-    return { queue, dlq };
-  }
-
-  async function createQueue(name: string, attributes: Record<string, string>): Promise<SourceQueue> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes })))
-      .QueueUrl as string;
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-    );
-    return { url, arn: Attributes.QueueArn as string, region: 'us-east-1' };
-  }
-
-  /** Puts bodies on the queue in the given order, ten per call, as EventBridge and the functions do. */
-  async function send(queue: SourceQueue, bodies: readonly string[]): Promise<void> {
-    for (let start = 0; start < bodies.length; start += 10)
-      await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queue.url,
-          Entries: bodies
-            .slice(start, start + 10)
-            .map((body, index) => ({ Id: `e${index}`, MessageBody: body })),
-        }),
-      );
-  }
-
-  async function depth(queue: SourceQueue): Promise<number> {
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-    );
-  }
 
   /** The consumer of a new Lambda container, configured as the Pipeline stack configures it. */
   async function deployConsumer(queue: SourceQueue): Promise<SqsHandler> {
@@ -132,7 +85,10 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
   const bodies = (events: readonly SimulatedEvent[]) => events.map((event) => JSON.stringify(event));
 
   it('captures every change once, ignores duplicates and replays, and dead-letters the poison alone', async () => {
-    const { queue, dlq } = await createQueues();
+    const { queue, dlq } = await queues.create('tidemark-queue', {
+      visibilityTimeoutSeconds: 1,
+      maxReceiveCount: 2,
+    });
     const consumer = await deployConsumer(queue);
     const baseline = await startScheduledBaseline(
       await VersionStore.open(STORE, { cacheDirectory: await mkdtemp(path.join(folder, 'planner-')) }),
@@ -154,7 +110,7 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     };
     foreign.account = '999999999999';
     foreign.detail.recipientAccountId = '999999999999';
-    await send(queue, [
+    await queues.send(queue, [
       ...bodies(policy),
       POISON,
       ...bodies(smallMemory),
@@ -169,12 +125,12 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     // Round 2: a newer change to the function, and the page deleted; again with duplicates.
     const largeMemory = env.account.updateFunctionConfiguration('image-resizer', { memorySize: 1024 });
     const deleted = env.account.deleteObject('sailjada.com', 'index.html');
-    await send(queue, [...bodies(deleted), ...bodies(largeMemory), ...bodies(deleted)]);
+    await queues.send(queue, [...bodies(deleted), ...bodies(largeMemory), ...bodies(deleted)]);
     await drainQueue(sqs, queue, consumer);
 
     // Round 3: the old events again, delivered late.
     env.account.resetCallCounts();
-    await send(queue, [...bodies(smallMemory), ...bodies(page)]);
+    await queues.send(queue, [...bodies(smallMemory), ...bodies(page)]);
     await drainQueue(sqs, queue, consumer);
 
     expect(first.failures).toBeGreaterThanOrEqual(2);
@@ -231,8 +187,8 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     );
     expect(redrive.code).toBe(0);
     expect(redrive.stdout).toContain('1 messages moved');
-    expect(await depth(dlq)).toBe(0);
-    expect(await depth(queue)).toBe(1);
+    expect(await queues.depth(dlq)).toBe(0);
+    expect(await queues.depth(queue)).toBe(1);
   });
 
   it('says which queue it needs when none is given', async () => {

@@ -2,12 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AwsClients,
   CaptureEngine,
@@ -28,6 +23,7 @@ import {
   type SourceQueue,
   type SqsHandler,
 } from '../support/sqs-event-source.js';
+import { TestQueues } from '../support/sqs-queues.js';
 import { startSqsServer } from '../support/sqs-server.js';
 import {
   type BenchScenario,
@@ -70,6 +66,7 @@ const SEALING_KEY_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret
 /** As deployed: a failed message is received again after this, and dead-lettered after its second failure. */
 const VISIBILITY_TIMEOUT_S = 30;
 const MAX_RECEIVE_COUNT = 2;
+const QUEUE_SETTINGS = { visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_S, maxReceiveCount: MAX_RECEIVE_COUNT };
 const DRAIN_DEADLINE_MS = 15 * 60_000;
 
 /** One change made in the simulated account: the resource it touches and whether it deleted it. */
@@ -148,64 +145,6 @@ function wrongVersions(
   }).length;
 }
 
-/** The SQS side of the rig: queues on fauxqs, sent to and inspected through one client. */
-class Queues {
-  readonly sqs: SQSClient;
-
-  constructor(endpoint: string) {
-    this.sqs = new SQSClient({ endpoint, region: REGION });
-  }
-
-  /** A queue with its dead-letter queue, configured as the Pipeline stack configures them. */
-  async create(name: string): Promise<{ queue: SourceQueue; dlq: SourceQueue }> {
-    const dlq = await this.#create(`${name}-dlq`, {});
-    const queue = await this.#create(name, {
-      VisibilityTimeout: String(VISIBILITY_TIMEOUT_S),
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.arn,
-        maxReceiveCount: String(MAX_RECEIVE_COUNT),
-      }),
-    });
-    return { queue, dlq };
-  }
-
-  /** Puts bodies on the queue, ten per call, as EventBridge does. */
-  async send(queue: SourceQueue, bodies: readonly string[]): Promise<void> {
-    for (let start = 0; start < bodies.length; start += 10)
-      await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queue.url,
-          Entries: bodies
-            .slice(start, start + 10)
-            .map((body, index) => ({ Id: `e${index}`, MessageBody: body })),
-        }),
-      );
-  }
-
-  /** Messages visible or in flight. */
-  async depth(queue: SourceQueue): Promise<number> {
-    const { Attributes = {} } = await this.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue.url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-    );
-  }
-
-  async #create(name: string, attributes: Record<string, string>): Promise<SourceQueue> {
-    const url = (await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes })))
-      .QueueUrl as string;
-    const { Attributes = {} } = await this.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-    );
-    return { url, arn: Attributes.QueueArn as string, region: REGION };
-  }
-}
-
 /** What one drain of the queue did, from its first receive until the last invocation returned. */
 interface DrainRun {
   readonly busyMs: number;
@@ -218,7 +157,7 @@ interface DrainRun {
 
 /** Drains the queue with `loops` concurrent event source loops over one handler (one container). */
 async function drain(
-  queues: Queues,
+  queues: TestQueues,
   queue: SourceQueue,
   handler: SqsHandler,
   loops: number,
@@ -262,7 +201,7 @@ function describeErrors(errors: readonly string[]): string {
 /** Everything a run needs: the account as AWS, the queues, the handler, and a store reader to check with. */
 interface Rig {
   readonly account: SimulatedAccount;
-  readonly queues: Queues;
+  readonly queues: TestQueues;
   readonly handler: SqsHandler;
   readonly observer: VersionStore;
   readonly storeRequests: RequestCounter;
@@ -273,7 +212,7 @@ interface Rig {
 async function measureRun(rig: Rig, run: number, loops: number, out: Report, log: (line: string) => void) {
   const { account, queues, observer } = rig;
   const label = `${loops} concurrent`;
-  const { queue, dlq } = await queues.create(`tidemark-bench-${run}`);
+  const { queue, dlq } = await queues.create(`tidemark-bench-${run}`, QUEUE_SETTINGS);
   await observer.refresh();
   const changes = makeChanges(account, run);
   const before = changes.map((change) => observer.latest(change.resource));
@@ -419,7 +358,7 @@ export const consumerBench: BenchScenario = {
       'on 2 cores beside fauxqs and s3rver: unlike 8 Lambda containers, each with its own CPU and index.',
       's3rver (one process, files on disk, ~15 ms per PUT and ~3-5 ms per GET here) bounds these rates: compare the runs',
       'and the calls and requests per event, not the rates with AWS. s3rver runs with a shim that makes its PUTs atomic and',
-      "honours If-None-Match like S3 (test/support/s3-server-child.mjs); failed messages would be received again after the",
+      'honours If-None-Match like S3 (test/support/s3-server-child.mjs); failed messages would be received again after the',
       'visibility timeout and are counted.',
       "AWS calls: only the simulated account's (callCounts()); store and SQS requests are counted apart, as sent over HTTP.",
       `Sizes: TIDEMARK_BENCH_CONSUMER_CHANGES=${CHANGES} per run.`,
@@ -450,8 +389,11 @@ export const consumerBench: BenchScenario = {
     try {
       await withEnvironment(machine, () =>
         withTempDir('consumer', async (folder) => {
-          const queues = new Queues(sqsServer.endpoint);
-          const first = await queues.create('tidemark-bench-cold');
+          const queues = new TestQueues(
+            new SQSClient({ endpoint: sqsServer.endpoint, region: REGION }),
+            REGION,
+          );
+          const first = await queues.create('tidemark-bench-cold', QUEUE_SETTINGS);
           const consumer = {
             TIDEMARK_STORE: STORE,
             TIDEMARK_QUEUE_URL: first.queue.url,
