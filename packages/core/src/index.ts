@@ -47,7 +47,7 @@ export {
   showResource,
   stateAt,
 } from './query/queries.js';
-export { resolveTime } from './query/time.js';
+export { parseAge, resolveTime } from './query/time.js';
 export {
   type IngestMessagesResult,
   ingestMessages,

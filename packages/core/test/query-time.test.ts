@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTime } from '../src/query/time.js';
+import { parseAge, resolveTime } from '../src/query/time.js';
 import type { BaselineSummary, Hashed } from '../src/store/records.js';
 
 const now = new Date('2026-11-25T12:00:00.000Z');
@@ -28,5 +28,20 @@ describe('resolveTime', () => {
       'cannot read the time "yesterday": expected now, an age like 2h or 3d, an ISO 8601 time, or a baseline label (v1.0)',
     );
     expect(() => resolveTime('2026-13-45', baselines, now)).toThrow(/cannot read the time/);
+  });
+});
+
+describe('parseAge', () => {
+  it('reads ages in every unit and refuses times that are not ages', () => {
+    expect(['90s', '1.5m', '2h', '3d', '1w'].map(parseAge)).toEqual([
+      90_000, 90_000, 7_200_000, 259_200_000, 604_800_000,
+    ]);
+    expect(['now', 'v1.0', '2026-11-25', '5 minutes', ''].map(parseAge)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import {
   InputError,
+  parseAge,
   resolveTime,
   StoreError,
   StoreLayout,
@@ -99,17 +100,12 @@ function withCheckpointHint(error: unknown): never {
   throw error;
 }
 
-/**
- * Milliseconds of an age such as `30s` or `5m`. An age resolves to the same distance before any moment;
- * a date or a label does not, and is refused.
- */
+/** Milliseconds of an age of at least a second, such as `30s` or `5m`; anything else is refused. */
 function durationMs(option: string, spec: string): number {
-  const [first, second] = [new Date(0), new Date(86_400_000)].map(
-    (moment) => moment.getTime() - resolveTime(spec, [], moment).getTime(),
-  );
-  if (first === undefined || first !== second || first < 1000)
+  const age = parseAge(spec);
+  if (age === undefined || age < 1000)
     throw new InputError(`${option} ${spec}: expected an age of at least one second, such as 30s or 5m`);
-  return first;
+  return age;
 }
 
 /** A capture on standard output as it happens; lookups that failed on standard error; polls as progress. */

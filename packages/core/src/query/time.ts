@@ -11,6 +11,12 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** Milliseconds of an age as users write it (`90s`, `30m`, `2h`, `3d`, `1w`); undefined when it is not one. */
+export function parseAge(spec: string): number | undefined {
+  const relative = RELATIVE.exec(spec.trim());
+  return relative ? Number(relative[1]) * (UNIT_MS[relative[2] as string] as number) : undefined;
+}
+
 /**
  * Resolves a point in time as users write it: `now`, a relative age (`90s`, `30m`, `2h`, `3d`, `1w`),
  * a baseline label (`v1.0`: the moment that baseline completed), or an ISO 8601 date or date-time.
@@ -22,9 +28,8 @@ export function resolveTime(
 ): Date {
   const text = spec.trim();
   if (text === 'now') return now;
-  const relative = RELATIVE.exec(text);
-  if (relative)
-    return new Date(now.getTime() - Number(relative[1]) * (UNIT_MS[relative[2] as string] as number));
+  const age = parseAge(text);
+  if (age !== undefined) return new Date(now.getTime() - age);
   const baseline = baselines.find((b) => b.record.label === text);
   if (baseline) return new Date(baseline.record.completedAt);
   if (ISO_LIKE.test(text)) {
