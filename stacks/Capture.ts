@@ -1,7 +1,8 @@
-import { apiCallPatterns, objectChangePatterns } from '@tidemark/core/deploy';
+import { ALL_BUCKETS, apiCallPatterns, objectChangePatterns } from '@tidemark/core/deploy';
 import { Duration } from 'aws-cdk-lib';
 import type { IRuleTarget } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
 import {
@@ -18,6 +19,20 @@ const EVENTS = new ServicePrincipal('events.amazonaws.com');
 /** Six consumer timeouts plus the batching window, as AWS advises for a Lambda-consumed queue. */
 function visibilityTimeoutSeconds(config: TidemarkConfig): number {
   return VISIBILITY_TIMEOUT_FACTOR * config.consumerTimeoutSeconds + CONSUMER_BATCHING_WINDOW_SECONDS;
+}
+
+/**
+ * Turns on EventBridge notifications for each tracked bucket named in the settings, so its object changes reach
+ * the rules. The buckets are not the stack's: CDK's handler merges this into their existing notification
+ * configuration and takes it out again when the stack is removed. With `*` there is no list to name; each
+ * bucket's notifications are then switched on by its owner (README).
+ */
+function enableObjectEvents(stack: StackContext['stack'], config: TidemarkConfig): void {
+  config.objectBuckets
+    .filter((name) => name !== ALL_BUCKETS)
+    .forEach((name, index) => {
+      Bucket.fromBucketName(stack, `TrackedBucket${index}`, name).enableEventBridgeNotification();
+    });
 }
 
 /**
@@ -42,6 +57,8 @@ export function Capture({ app, stack }: StackContext) {
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     enforceSSL: true,
   });
+
+  enableObjectEvents(stack, config);
 
   // A plain target: CDK's SqsQueue target would let every rule of the account send to an encrypted queue.
   const toQueue: IRuleTarget = { bind: () => ({ arn: queue.queueArn, targetResource: queue }) };

@@ -210,6 +210,22 @@ describe('Capture stack, configured', () => {
       capture.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: {} } }),
     )[0];
     expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 300);
+    const notifications = Object.values(capture.findResources('Custom::S3BucketNotifications'));
+    expect(notifications.map((resource) => resource.Properties)).toEqual(
+      ['media', 'site.com'].map((name) =>
+        expect.objectContaining({
+          BucketName: name,
+          NotificationConfiguration: { EventBridgeConfiguration: {} },
+          Managed: false,
+        }),
+      ),
+    );
+  });
+
+  it('switches on no bucket notification when every bucket is tracked (there is no list to name)', async () => {
+    const capture = (await synthesize([Store, Capture])).template(Capture);
+
+    expect(capture.findResources('Custom::S3BucketNotifications')).toEqual({});
   });
 
   it('has no object rule when no bucket is tracked, and only the selected services', async () => {
