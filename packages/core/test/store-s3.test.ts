@@ -157,6 +157,20 @@ describe('on an S3-protocol server', () => {
       expect(await store.exists(blobKey(sha256(Buffer.from('zip'))))).toBe(false);
       expect(await readdir(temp)).toEqual([]);
     });
+
+    it('stores in-memory bytes as the same blob as their stream, once', async () => {
+      const store = backend('bytes/');
+      const bytes = Buffer.from('{"document":1}');
+
+      const first = await store.putBlobBytes(bytes, blobKey);
+      const again = await store.putBlobBytes(bytes, blobKey);
+      const streamed = await store.putBlob(Readable.from([bytes]), blobKey);
+
+      expect(first).toEqual({ hash: sha256(bytes), size: bytes.length, written: true });
+      expect(again).toEqual({ ...first, written: false });
+      expect(streamed).toEqual({ ...first, written: false });
+      expect(await store.read(blobKey(first.hash))).toEqual(bytes);
+    });
   });
 
   describe('VersionStore', () => {

@@ -34,6 +34,11 @@ export interface StoreBackend {
     keyFor: (hash: string) => string,
     expectedHash?: string,
   ): Promise<StoredContent>;
+  /**
+   * Stores bytes already in memory (canonical documents) as the blob `keyFor` derives from their sha256;
+   * identical content already stored is not written again.
+   */
+  putBlobBytes(bytes: Uint8Array, keyFor: (hash: string) => string): Promise<StoredContent>;
   /** Keys under a prefix, in lexical order; with `startAfter`, only the keys that sort after it. */
   list(prefix: string, startAfter?: string): AsyncIterable<string>;
   /** A local folder where caches (the SQLite index) may be kept. */

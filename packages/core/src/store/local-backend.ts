@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
 import type { StoreBackend } from './backend.js';
@@ -82,6 +82,10 @@ export class LocalBackend implements StoreBackend {
     } finally {
       await unlink(temp).catch(() => undefined);
     }
+  }
+
+  putBlobBytes(bytes: Uint8Array, keyFor: (hash: string) => string): Promise<StoredContent> {
+    return this.putBlob(Readable.from([bytes]), keyFor);
   }
 
   async putBlob(

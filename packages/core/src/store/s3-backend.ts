@@ -12,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { sha256Hex } from '../canonical/canonicalise.js';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
 import type { StoreBackend } from './backend.js';
@@ -125,6 +126,15 @@ export class S3Backend implements StoreBackend {
     } catch (error) {
       throw this.#error('write', key, error);
     }
+  }
+
+  /** Hashed in memory and written with one `PutObject`: no temporary file, no multipart upload. */
+  async putBlobBytes(bytes: Uint8Array, keyFor: (hash: string) => string): Promise<StoredContent> {
+    const hash = sha256Hex(bytes);
+    const key = keyFor(hash);
+    if (await this.exists(key)) return { hash, size: bytes.length, written: false };
+    await this.put(key, bytes);
+    return { hash, size: bytes.length, written: true };
   }
 
   async putBlob(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import type { ContentStore, StoredContent } from '../capture/content-store.js';
@@ -118,7 +118,7 @@ export class VersionStore {
     this.content = {
       has: (hash) => backend.exists(blobKey(hash)),
       putStream: (source, options) => backend.putBlob(source, blobKey, options?.expectedHash),
-      putBytes: (bytes) => backend.putBlob(Readable.from([bytes]), blobKey),
+      putBytes: (bytes) => backend.putBlobBytes(bytes, blobKey),
     };
   }
 
