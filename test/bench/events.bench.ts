@@ -30,6 +30,8 @@ import {
 const STREAM_EVENTS = 100_000;
 /** One line in this many is a real recorded event from the shared fixtures; the others come from the simulation. */
 const FIXTURE_EVERY = 4;
+/** Events per second through parse + map + coalesce on one core that the project aims for (not a must). */
+const GOAL_PER_SECOND = 50_000;
 /** Object changes made in the simulated account for the end-to-end ingest. */
 const INGEST_PUTS_NEW = 800;
 const INGEST_OVERWRITES = 100;
@@ -148,11 +150,12 @@ async function parseAndMap(out: Report, log: (line: string) => void): Promise<vo
     'ms',
     `${perSecond(map.result, coalesced.medianMs).toLocaleString('en-US')} events/s`,
   );
-  out.metric(
+  out.goal(
     'parse + map + coalesce',
     perSecond(STREAM_EVENTS, total),
     'events/s',
-    `${round(total)} ms in all`,
+    { atLeast: GOAL_PER_SECOND },
+    [`${round(total)} ms in all`],
   );
   out.metric('events naming a resource', withResources, '', `skipped: ${skipReasons(mapped)}`);
   out.metric('distinct resources after coalesce', coalesced.result);

@@ -71,17 +71,27 @@ function accountOf(
   );
 }
 
+/** A cause with only the fields that are known (non-empty). */
+function eventCause(
+  eventName: string,
+  eventId: string | undefined,
+  eventTime: string | undefined,
+  principal: string | undefined,
+): EventCause {
+  const cause: { -readonly [K in keyof EventCause]: EventCause[K] } = { kind: 'event', eventName };
+  if (eventId) cause.eventId = eventId;
+  if (eventTime) cause.eventTime = eventTime;
+  if (principal) cause.principal = principal;
+  return cause;
+}
+
 function causeOf(record: CloudTrailRecord, eventName: string): EventCause {
-  const eventId = nonEmpty(record.eventID);
-  const eventTime = normaliseEventTime(record.eventTime);
-  const principal = principalOf(record.userIdentity);
-  return {
-    kind: 'event',
+  return eventCause(
     eventName,
-    ...(eventId ? { eventId } : {}),
-    ...(eventTime ? { eventTime } : {}),
-    ...(principal ? { principal } : {}),
-  };
+    nonEmpty(record.eventID),
+    normaliseEventTime(record.eventTime),
+    principalOf(record.userIdentity),
+  );
 }
 
 function isFailed(errorCode: unknown): boolean {
@@ -96,7 +106,8 @@ function isReadOnly(readOnly: unknown, name: string): boolean {
 }
 
 function skipped(source: string, reason: SkipReasonCode, detail: string, cause?: EventCause): MappedEvent {
-  return { source, ...(cause ? { cause } : {}), resources: [], skipped: { reason, detail } };
+  const why = { reason, detail };
+  return cause ? { source, cause, resources: [], skipped: why } : { source, resources: [], skipped: why };
 }
 
 /** Identifiers an extractor returns: strings only, never empty, each once. An extractor that throws names none. */
@@ -187,13 +198,12 @@ function mapS3Notification(
   definitions: readonly ResourceDefinition[],
   options: MapOptions,
 ): MappedEvent {
-  const cause: EventCause = {
-    kind: 'event',
-    eventName: event.reason ?? event.detailType,
-    ...(event.id ? { eventId: event.id } : {}),
-    ...(normaliseEventTime(event.time) ? { eventTime: normaliseEventTime(event.time) } : {}),
-    ...(event.requester ? { principal: event.requester } : {}),
-  };
+  const cause = eventCause(
+    event.reason ?? event.detailType,
+    event.id,
+    normaliseEventTime(event.time),
+    event.requester,
+  );
   const call = `S3 "${event.detailType}"`;
   const definition = definitions.find((candidate) => candidate.type === S3_OBJECT_TYPE);
   if (!definition)
@@ -263,18 +273,26 @@ function timeOf(cause: EventCause): number {
  * `eventTime`; on a tie or without times, the later one in the input) and how many events named it.
  */
 export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
-  const changes = new Map<string, { resource: ResourceRef; cause: EventCause; count: number }>();
+  const changes = new Map<
+    string,
+    { resource: ResourceRef; cause: EventCause; time: number; count: number }
+  >();
   for (const event of mapped) {
-    if (!event.cause) continue;
+    if (!event.cause || event.resources.length === 0) continue;
+    const cause = event.cause;
+    const time = timeOf(cause);
     for (const resource of event.resources) {
       const key = resourceKey(resource);
       const existing = changes.get(key);
       if (!existing) {
-        changes.set(key, { resource, cause: event.cause, count: 1 });
+        changes.set(key, { resource, cause, time, count: 1 });
         continue;
       }
       existing.count += 1;
-      if (timeOf(event.cause) >= timeOf(existing.cause)) existing.cause = event.cause;
+      if (time >= existing.time) {
+        existing.cause = cause;
+        existing.time = time;
+      }
     }
   }
   return [...changes.values()].map(({ resource, cause, count }) => ({

@@ -30,25 +30,39 @@ const CLOUDTRAIL_FIELDS = [
 export function parseEventInput(text: string, origin: string): ChangeEvent[] {
   const drafts: Draft[] = [];
   collectText(String(text), drafts, 0, '');
-  return drafts.map((draft, index) => ({ ...draft, source: `${origin}#${index}` }) as ChangeEvent);
+  // Each draft is a fresh object: `source` is added in place, as its last key, rather than copying it.
+  return drafts.map((draft, index) => Object.assign(draft, { source: `${origin}#${index}` }));
 }
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
-/** `JSON.parse`, retried with raw control characters inside strings escaped (AWS docs samples have them). */
-function parseJson(text: string): Parsed {
+/** `JSON.parse` as a value: what it parsed, or its error message. */
+function tryParse(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    try {
-      return { ok: true, value: JSON.parse(escapeControlCharacters(text)) };
-    } catch {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-/** Escapes raw control characters (U+0000–U+001F) that appear inside JSON strings. */
+/** `JSON.parse` of `text` with its raw control characters escaped; `undefined` when it has none to escape. */
+function parseEscaped(text: string): Parsed | undefined {
+  const escaped = escapeControlCharacters(text);
+  return escaped === text ? undefined : tryParse(escaped);
+}
+
+/**
+ * `JSON.parse`, retried with raw control characters inside strings escaped (real CloudTrail and AWS docs
+ * samples have them); a failure keeps the first attempt's error.
+ */
+function parseJson(text: string): Parsed {
+  const plain = tryParse(text);
+  if (plain.ok) return plain;
+  const escaped = parseEscaped(text);
+  return escaped?.ok ? escaped : plain;
+}
+
+/** Escapes raw control characters (U+0000–U+001F) that appear inside JSON strings; `text` itself when there are none. */
 export function escapeControlCharacters(text: string): string {
   const out: string[] = [];
   let inString = false;
@@ -71,6 +85,7 @@ export function escapeControlCharacters(text: string): string {
       from = i + 1;
     }
   }
+  if (from === 0) return text;
   out.push(text.slice(from));
   return out.join('');
 }
@@ -142,37 +157,52 @@ function collectText(text: string, out: Draft[], depth: number, where: string): 
     out.push(malformed(`${where}nested too deeply`));
     return;
   }
-  const whole = parseJson(trimmed);
+  const whole = tryParse(trimmed);
   if (whole.ok) {
     collectValue(whole.value, out, depth, where);
     return;
   }
-
-  // NDJSON: the first line is a JSON document on its own; each line is read, and reported, separately.
-  const lines = trimmed.split(/\r?\n/);
-  if (lines.length > 1 && parseJson((lines[0] ?? '').trim()).ok) {
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      const parsed = parseJson(line.trim());
-      const at = `${where}line ${index + 1}: `;
-      if (parsed.ok) collectValue(parsed.value, out, depth, at);
-      else out.push(malformed(`${at}${describeParseError(line.trim(), parsed.error)}`));
-    });
+  // NDJSON comes before escaping the whole text: when the first line is a document on its own, the escaped
+  // whole text cannot be one document either, so only the lines that fail are escaped.
+  if (collectLines(trimmed, out, depth, where)) return;
+  // One document with raw control characters inside its strings.
+  const escaped = parseEscaped(trimmed);
+  if (escaped?.ok) {
+    collectValue(escaped.value, out, depth, where);
     return;
   }
-
-  // Concatenated documents (`cat *.json`).
-  const documents = splitDocuments(trimmed);
-  if (documents && documents.length > 1) {
-    const parsed = documents.map(parseJson);
-    if (parsed.every((document) => document.ok)) {
-      parsed.forEach((document, index) => {
-        if (document.ok) collectValue(document.value, out, depth, `${where}document ${index + 1}: `);
-      });
-      return;
-    }
-  }
+  if (collectDocuments(trimmed, out, depth, where)) return;
   out.push(malformed(`${where}${describeParseError(trimmed, whole.error)}`));
+}
+
+/**
+ * NDJSON: when the first line is a JSON document on its own, reads each line, and reports each bad one with
+ * its number, separately; `false` (and nothing read) otherwise. `\r\n` line ends and blank lines are accepted.
+ */
+function collectLines(text: string, out: Draft[], depth: number, where: string): boolean {
+  const lines = text.split('\n');
+  if (lines.length < 2 || !parseJson((lines[0] as string).trim()).ok) return false;
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const parsed = parseJson(line);
+    const at = `${where}line ${index + 1}: `;
+    if (parsed.ok) collectValue(parsed.value, out, depth, at);
+    else out.push(malformed(`${at}${describeParseError(line, parsed.error)}`));
+  });
+  return true;
+}
+
+/** Concatenated documents (`cat *.json`), when there are several and each parses; `false` otherwise. */
+function collectDocuments(text: string, out: Draft[], depth: number, where: string): boolean {
+  const documents = splitDocuments(text);
+  if (!documents || documents.length < 2) return false;
+  const parsed = documents.map(parseJson);
+  if (!parsed.every((document) => document.ok)) return false;
+  parsed.forEach((document, index) => {
+    if (document.ok) collectValue(document.value, out, depth, `${where}document ${index + 1}: `);
+  });
+  return true;
 }
 
 type JsonRecord = Record<string, unknown>;
@@ -331,7 +361,7 @@ function fromS3Record(record: JsonRecord, where: string): Draft {
 
 /** Drops `undefined` fields, so optional fields are absent rather than present and undefined. */
 function withDefined<T extends object>(value: T): Draft {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, item]) => item !== undefined),
-  ) as unknown as Draft;
+  const defined: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) defined[key] = item;
+  return defined as unknown as Draft;
 }
