@@ -1,11 +1,16 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AwsClients, CaptureEngine, LocalKeySealer, registry, VersionStore } from '@tidemark/core';
 import { SimulatedAccount } from '@tidemark/core/simulation';
+import { median } from './stats.js';
+
+export { median };
 
 /** The repository root: two folders above this one. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -26,6 +31,33 @@ export interface Check {
   readonly actual: string;
 }
 
+/** The bound a goal sets on a measured figure: strictly under or over it, or at most or at least it. */
+export type GoalBound =
+  | { readonly below: number }
+  | { readonly atMost: number }
+  | { readonly atLeast: number }
+  | { readonly above: number };
+
+/**
+ * A figure the project aims for (an issue's "peak RSS under 150 MB"): printed next to the measurement and marked
+ * when missed, never a failure of the bench (unlike a {@link Check}); a slow machine misses goals, it breaks no must.
+ */
+export interface Goal {
+  readonly name: string;
+  readonly measured: number;
+  readonly unit: string;
+  /** `< 150 MB`, `≥ 100 MB/s`. */
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+const GOAL_BOUNDS = {
+  below: { sign: '<', met: (value: number, bound: number) => value < bound },
+  atMost: { sign: '≤', met: (value: number, bound: number) => value <= bound },
+  atLeast: { sign: '≥', met: (value: number, bound: number) => value >= bound },
+  above: { sign: '>', met: (value: number, bound: number) => value > bound },
+} as const;
+
 /** What one scenario reports. */
 export interface ScenarioResult {
   readonly id: string;
@@ -34,6 +66,8 @@ export interface ScenarioResult {
   readonly notes: readonly string[];
   readonly metrics: readonly Metric[];
   readonly checks: readonly Check[];
+  /** The goals measured, met or missed (also shown as metrics). */
+  readonly goals?: readonly Goal[];
   /** Structured extras for the JSON output (call counts by operation, per-run timings…). */
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +83,7 @@ export interface BenchScenario {
 export class Report {
   readonly metrics: Metric[] = [];
   readonly checks: Check[] = [];
+  readonly goals: Goal[] = [];
   readonly notes: string[] = [];
   readonly details: Record<string, unknown> = {};
 
@@ -59,6 +94,30 @@ export class Report {
   /** Records a "must": `actual` is what was seen. */
   must(name: string, ok: boolean, actual: string | number): void {
     this.checks.push({ name, ok, actual: String(actual) });
+  }
+
+  /**
+   * Records a measured figure with the goal it is held to, as a metric whose note shows the goal and `MISSED`
+   * when it is not met (followed by `notes`), and in {@link ScenarioResult.goals}. Never fails the bench.
+   */
+  goal(name: string, measured: number, unit: string, bound: GoalBound, notes: readonly string[] = []): Goal {
+    const [kind, value] = Object.entries(bound)[0] as [keyof typeof GOAL_BOUNDS, number];
+    const { sign, met: meets } = GOAL_BOUNDS[kind];
+    const goal: Goal = {
+      name,
+      measured,
+      unit,
+      goal: `${sign} ${value.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`,
+      met: meets(measured, value),
+    };
+    this.goals.push(goal);
+    this.metric(
+      name,
+      measured,
+      unit,
+      [`goal ${goal.goal}${goal.met ? '' : ': MISSED'}`, ...notes].join('; '),
+    );
+    return goal;
   }
 
   note(text: string): void {
@@ -72,6 +131,7 @@ export class Report {
       notes: this.notes,
       metrics: this.metrics,
       checks: this.checks,
+      goals: this.goals,
       details: this.details,
     };
   }
@@ -115,15 +175,6 @@ export async function repeated<T>(
     result = run.result;
   }
   return { medianMs: median(runsMs), runsMs, result: result as T };
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Rounds for display and JSON: ms to 0.1, rates to whole numbers. */
@@ -233,6 +284,10 @@ export function formatResults(results: readonly ScenarioResult[]): string {
       lines.push(
         `   ${name.padEnd(nameWidth)}  ${value.padStart(valueWidth)}  ${unit.padEnd(unitWidth)}  ${note}`.trimEnd(),
       );
+    for (const goal of scenario.goals ?? [])
+      lines.push(
+        `   [${goal.met ? 'met' : 'MISSED'}] goal: ${goal.name} ${goal.goal} (measured: ${goal.measured.toLocaleString('en-US')}${goal.unit ? ` ${goal.unit}` : ''})`,
+      );
     for (const check of scenario.checks)
       lines.push(`   [${check.ok ? 'ok' : 'FAIL'}] must: ${check.name} (actual: ${check.actual})`);
   }
@@ -323,4 +378,24 @@ export function s3Operation(request: ClientRequest): string {
 /** The SQS operation of a JSON-protocol request (`X-Amz-Target: AmazonSQS.ReceiveMessage`). */
 export function sqsOperation(request: ClientRequest): string {
   return String(request.getHeader('x-amz-target') ?? request.method).replace(/^AmazonSQS\./, '');
+}
+
+/**
+ * Runs a bench child script through tsx (as the CLI runs), alone in its process so that its time and peak RSS
+ * are its own, with `request` as JSON in argv[2]; returns the JSON of the last line it printed.
+ */
+export async function runBenchChild<T>(script: string, request: unknown): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(request)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.trim().split('\n').at(-1);
+  if (code !== 0 || !line) throw new Error(`${path.basename(script)} exited with code ${code}`);
+  return JSON.parse(line) as T;
 }

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { stubCredentials } from '../../../test/support/environment.js';
 import { type S3Server, startS3Server } from '../../../test/support/s3-server.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { runBaseline } from '../src/capture/baseline.js';
@@ -22,7 +23,7 @@ import { ContentMismatchError, InputError, StoreError } from '../src/errors.js';
 import { registry } from '../src/resources/registry.js';
 import { LocalKeySealer } from '../src/secrets/sealer.js';
 import { SITE_DOMAINS, SimulatedAccount } from '../src/simulation/index.js';
-import { blobKey } from '../src/store/layout.js';
+import { blobKey, versionKey } from '../src/store/layout.js';
 import { parseStoreLocation } from '../src/store/location.js';
 import { S3Backend } from '../src/store/s3-backend.js';
 import { verifyStore } from '../src/store/verify.js';
@@ -42,8 +43,7 @@ describe('on an S3-protocol server', () => {
 
   beforeAll(async () => {
     server = await startS3Server({ buckets: [STORE_BUCKET, SITE_AS_STORE] });
-    vi.stubEnv('AWS_ACCESS_KEY_ID', server.credentials.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', server.credentials.secretAccessKey);
+    stubCredentials(server.credentials);
     scratch = await mkdtemp(path.join(tmpdir(), 'tidemark-store-s3-'));
   });
   afterAll(async () => {
@@ -213,16 +213,19 @@ describe('on an S3-protocol server', () => {
       expect(results.flat().every((result) => result.appended)).toBe(true);
       const reader = await openStore('concurrent');
       const chain = reader.index.history(SITE_BUCKET);
-      expect(chain.map((version) => version.record.seq)).toEqual(Array.from({ length: 24 }, (_, n) => n + 1));
-      expect(chain.map((version) => version.record.document).sort()).toEqual(
+      expect(chain.map((version) => version.seq)).toEqual(Array.from({ length: 24 }, (_, n) => n + 1));
+      expect(chain.map((version) => version.document).sort()).toEqual(
         drafts
           .flat()
           .map((one) => one.document)
           .sort(),
       );
-      expect(chain.map((version) => version.record.prev)).toEqual([
+      const records = await Promise.all(
+        chain.map((version) => reader.readVersion(versionKey(SITE_BUCKET, version.seq))),
+      );
+      expect(records.map((version) => version.record.prev)).toEqual([
         null,
-        ...chain.slice(0, -1).map((v) => v.hash),
+        ...records.slice(0, -1).map((v) => v.hash),
       ]);
       expect(await verifyStore(reader)).toMatchObject({ ok: true, problems: [] });
     });
@@ -319,7 +322,7 @@ describe('on an S3-protocol server', () => {
 
       const captured = store.index
         .stateAt(new Date().toISOString())
-        .map(({ record }) => `${record.resource.type}:${record.resource.id}`);
+        .map(({ resource }) => `${resource.type}:${resource.id}`);
       expect(captured).toContain(`AWS::S3::Bucket:${SITE_AS_STORE}`);
       expect(captured.filter((id) => id.startsWith(`AWS::S3::Object:${SITE_DOMAINS[1]}/`))).not.toEqual([]);
       expect(captured.filter((id) => id.startsWith(`AWS::S3::Object:${SITE_AS_STORE}/`))).toEqual([]);

@@ -73,7 +73,7 @@ describe('VersionStore', () => {
 
     expect(results.filter((r) => r.appended)).toHaveLength(20);
     await store.rebuildIndex();
-    expect(store.index.history(bucket).map((v) => v.record.seq)).toEqual(
+    expect(store.index.history(bucket).map((v) => v.seq)).toEqual(
       Array.from({ length: 20 }, (_, n) => n + 1),
     );
     expect((await verifyStore(store)).ok).toBe(true);
@@ -94,7 +94,7 @@ describe('VersionStore', () => {
     expect({ state: store.index.stateAt('2026-01-02T12:00:00.000Z'), baselines: store.baselines() }).toEqual(
       before,
     );
-    expect(before.state.map((v) => v.record.resource.id)).toEqual(['b1', 'b2']);
+    expect(before.state.map((v) => v.resource.id)).toEqual(['b1', 'b2']);
   });
 
   it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {

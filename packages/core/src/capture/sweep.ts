@@ -117,13 +117,13 @@ export class Sweeper {
     const upTo = stopped ? last : undefined;
     const definition = this.#engine.definition(type);
     const idPrefix = listing.parentId === undefined ? '' : `${listing.parentId}/`;
-    for (const { record } of this.#engine.store.index.latestOfType(type, region, idPrefix)) {
-      const { id } = record.resource;
-      if (record.deleted || seen.has(resourceKey(record.resource))) continue;
+    for (const entry of this.#engine.store.index.latestOfType(type, region, idPrefix)) {
+      const { id } = entry.resource;
+      if (entry.deleted || seen.has(resourceKey(entry.resource))) continue;
       if (bounds.after !== undefined && compareIds(id, bounds.after) <= 0) continue;
       if (upTo !== undefined && compareIds(id, upTo) > 0) continue;
       if (definition.selected && !definition.selected(this.#engine.context, id)) continue;
-      await this.#schedule(record.resource, undefined, then);
+      await this.#schedule(entry.resource, undefined, then);
     }
     return upTo === undefined ? {} : { stoppedAfter: upTo };
   }

@@ -1,25 +1,14 @@
 import pLimit from 'p-limit';
 import { InputError } from '../errors.js';
-import type { StateFilter } from '../store/index-db.js';
-import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
+import type { VersionEntry } from '../store/index-db.js';
+import type { StateFilter } from '../store/index-resources.js';
 import type { VersionStore } from '../store/version-store.js';
 import type { JsonObject } from '../types/json.js';
-import type { Gap, ResourceRef } from '../types/resource.js';
+import type { ResourceRef } from '../types/resource.js';
 import { type FieldChange, fieldChanges } from './changes.js';
 
 /** One resource as it was at a moment. Stable shape (`--json`). */
-export interface StateEntry {
-  readonly resource: ResourceRef;
-  readonly seq: number;
-  /** Hash of the version record. */
-  readonly version: string;
-  readonly capturedAt: string;
-  readonly cause: VersionCause;
-  readonly deleted: boolean;
-  readonly document: string | null;
-  readonly blobs: Readonly<Record<string, string>>;
-  readonly gaps: readonly Gap[];
-}
+export type StateEntry = VersionEntry;
 
 /** One version in a resource's history, with what changed since the one before. */
 export interface HistoryEntry extends StateEntry {
@@ -40,26 +29,23 @@ export interface StateDiff {
   }>;
 }
 
-function toEntry({ hash, record }: Hashed<VersionRecord>): StateEntry {
-  return {
-    resource: record.resource,
-    seq: record.seq,
-    version: hash,
-    capturedAt: record.capturedAt,
-    cause: record.cause,
-    deleted: record.deleted,
-    document: record.document,
-    blobs: record.blobs,
-    gaps: record.gaps,
-  };
-}
-
 /** Resources that existed at `at`, with the version each had then. */
 export function stateAt(store: VersionStore, at: Date, filter: StateFilter = {}): StateEntry[] {
-  return store.index
-    .stateAt(at.toISOString(), filter)
-    .filter((version) => !version.record.deleted)
-    .map(toEntry);
+  requireHeldRegion(store, filter.region);
+  return store.index.stateAt(at.toISOString(), filter);
+}
+
+/**
+ * An InputError when `region` is one the store holds no resource in: a typo, or a default region that is not
+ * the store's, would otherwise answer "nothing" as if that were the truth.
+ */
+function requireHeldRegion(store: VersionStore, region: string | undefined): void {
+  if (region === undefined) return;
+  const { regions } = store.index.scope();
+  if (regions.includes(region)) return;
+  throw new InputError(
+    `the store holds no resource in ${region}${regions.length > 0 ? `; its regions are ${regions.join(', ')}` : ': it is empty'}`,
+  );
 }
 
 async function documentOf(
@@ -91,7 +77,7 @@ function mapBounded<T, R>(items: readonly T[], fn: (item: T, index: number) => P
 
 /** Every version of a resource, oldest first, each with its changes from the one before. */
 export async function history(store: VersionStore, resource: ResourceRef): Promise<HistoryEntry[]> {
-  const entries = store.index.history(resource).map(toEntry);
+  const entries = store.index.history(resource);
   // Each document is read once: it is the "after" of its version and the "before" of the next one.
   const documents = await mapBounded(entries, (entry) => documentOf(store, entry));
   return entries.map((entry, position) => ({
@@ -107,6 +93,7 @@ export async function diffStates(
   to: Date,
   filter: StateFilter = {},
 ): Promise<StateDiff> {
+  requireHeldRegion(store, filter.region);
   const fromIso = from.toISOString();
   const toIso = to.toISOString();
   const added: StateEntry[] = [];
@@ -114,8 +101,8 @@ export async function diffStates(
   const pairs: Array<readonly [StateEntry, StateEntry]> = [];
   // Only resources with a version captured between the two moments can differ; the index finds those.
   for (const versions of store.index.versionsBetween(fromIso, toIso, filter)) {
-    const before = versions.from && !versions.from.record.deleted ? toEntry(versions.from) : undefined;
-    const after = versions.to && !versions.to.record.deleted ? toEntry(versions.to) : undefined;
+    const before = versions.from?.deleted ? undefined : versions.from;
+    const after = versions.to?.deleted ? undefined : versions.to;
     if (after && !before) added.push(after);
     else if (before && !after) removed.push(before);
     else if (before && after && before.version !== after.version) pairs.push([before, after]);
@@ -141,7 +128,7 @@ export async function showResource(
   resource: ResourceRef,
   at?: Date,
 ): Promise<{ entry: StateEntry; document: JsonObject | null }> {
-  const versions = store.index.history(resource).map(toEntry);
+  const versions = store.index.history(resource);
   const entry = at ? versions.filter((v) => v.capturedAt <= at.toISOString()).at(-1) : versions.at(-1);
   if (!entry)
     throw new InputError(
@@ -157,6 +144,7 @@ const TYPED_REFERENCE = /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+):(.+)$/;
  * Errors list the candidates when the reference is ambiguous.
  */
 export function resolveResource(store: VersionStore, reference: string, region?: string): ResourceRef {
+  requireHeldRegion(store, region);
   const typed = TYPED_REFERENCE.exec(reference);
   const filter = typed
     ? { type: typed[1] as string, id: typed[2] as string, ...(region ? { region } : {}) }

@@ -1,14 +1,28 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { canonicalJson } from '../canonical/canonicalise.js';
 import { StoreError } from '../errors.js';
 import type { Json } from '../types/json.js';
-import type { ResourceRef } from '../types/resource.js';
+import type { Gap, ResourceRef } from '../types/resource.js';
+import {
+  type IndexScope,
+  RESOURCE_INDEXES,
+  RESOURCE_TABLES,
+  ResourceCatalog,
+  type ResourceSet,
+  type StateFilter,
+} from './index-resources.js';
 import { type RecordAddress, resourceFolder } from './layout.js';
-import type { BaselineManifest, BaselineSummary, Hashed, VersionRecord } from './records.js';
+import type { BaselineManifest, BaselineSummary, Hashed, VersionCause, VersionRecord } from './records.js';
+import {
+  inTransaction,
+  openSqlite,
+  type SqliteDatabase,
+  type SqliteDriver,
+  type SqliteStatement,
+} from './sqlite.js';
 
 /** Version of the index's tables: an index (or a published snapshot of one) of another version is not used. */
-export const INDEX_SCHEMA_VERSION = '1';
+export const INDEX_SCHEMA_VERSION = '2';
 
 /** Meta keys of the index. */
 const Meta = {
@@ -21,32 +35,62 @@ const Meta = {
   RECORDS_SINCE_SNAPSHOT: 'records-since-snapshot',
 } as const;
 
-const SCHEMA = `
+/**
+ * The tables. A version is a narrow row: typed columns for what queries select and compare (capture time in epoch
+ * milliseconds, deletion, hashes), and one small JSON `detail` for what they only pass on (cause, content blobs,
+ * gaps), so that a query reads and parses little per version. `versions_by_resource_time` answers "each
+ * resource's version at T" from the index alone; `versions_by_time` finds what changed between two moments.
+ */
+const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS resources (
-  rid TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS resources_type ON resources (type, region);
+${RESOURCE_TABLES}
 CREATE TABLE IF NOT EXISTS versions (
-  rid TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, captured_at TEXT NOT NULL,
-  deleted INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (rid, seq)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS versions_time ON versions (captured_at);
+  res INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, deleted INTEGER NOT NULL, hash TEXT NOT NULL,
+  document TEXT, detail TEXT NOT NULL, fingerprint TEXT, prev TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS versions_by_resource ON versions (res, seq);
 CREATE TABLE IF NOT EXISTS baselines (
   seq INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
   started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL
 );
 `;
 
+/** Secondary indexes: dropped during a rebuild and created once at its end, which is much faster. */
+const SECONDARY_INDEXES: Readonly<Record<string, string>> = {
+  ...RESOURCE_INDEXES,
+  versions_by_resource_time: 'versions (res, at, seq)',
+  versions_by_time: 'versions (at, res)',
+};
+const CREATE_SECONDARY_INDEXES = Object.entries(SECONDARY_INDEXES)
+  .map(([name, on]) => `CREATE INDEX IF NOT EXISTS ${name} ON ${on};`)
+  .join('\n');
+const DROP_SECONDARY_INDEXES = Object.keys(SECONDARY_INDEXES)
+  .map((name) => `DROP INDEX IF EXISTS ${name};`)
+  .join('\n');
+
+/** Columns of a version row as entries are read, and their positions in a row read as an array. */
+const ENTRY_COLUMNS = 'v.res, v.seq, v.at, v.deleted, v.hash, v.document, v.detail';
+const EntryColumn = { RES: 0, SEQ: 1, AT: 2, DELETED: 3, HASH: 4, DOCUMENT: 5, DETAIL: 6 } as const;
+const ENTRY_COLUMN_COUNT = 7;
+
 /** A version as the index returns it. */
 export type IndexedVersion = Hashed<VersionRecord>;
 
-/** Filters for state queries. */
-export interface StateFilter {
-  readonly type?: string;
-  readonly region?: string;
-  /** SQLite GLOB pattern on the identifier (`*`, `?`, `[...]`). */
-  readonly idGlob?: string;
+/**
+ * One version of one resource as queries return it: the record's fields a user reads (not its chain links).
+ * Stable shape (`--json`): fields are only ever added.
+ */
+export interface VersionEntry {
+  readonly resource: ResourceRef;
+  readonly seq: number;
+  /** Hash of the version record. */
+  readonly version: string;
+  readonly capturedAt: string;
+  readonly cause: VersionCause;
+  readonly deleted: boolean;
+  readonly document: string | null;
+  readonly blobs: Readonly<Record<string, string>>;
+  readonly gaps: readonly Gap[];
 }
 
 /** How many resources, versions and baselines an index holds. */
@@ -58,37 +102,27 @@ export interface IndexCounts {
 
 /**
  * The embedded SQLite index: a cache of the store's records for fast queries. It can be deleted at any
- * time; `rebuild` recreates it from the store with identical answers.
+ * time; `rebuild` recreates it from the store with identical answers. An index of another schema version is
+ * emptied on open (and then rebuilt, as its checkpoint is gone).
  */
 export class IndexDb {
   /** The SQLite file. */
   readonly file: string;
-  readonly #db: Database.Database;
-  readonly #insertResource: Database.Statement;
-  readonly #insertVersion: Database.Statement;
-  readonly #insertBaseline: Database.Statement;
-  /** Prepared read statements, by SQL text (a handful of shapes). */
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #db: SqliteDatabase;
+  /** Prepared statements, by SQL text (a handful of shapes). */
+  readonly #statements = new Map<string, SqliteStatement>();
+  readonly #resources = new ResourceCatalog((sql, arrays) => this.#prepare(sql, arrays));
+  /** Whether a {@link reload} is under way, in its own transaction. */
+  #reloading = false;
 
-  constructor(file: string) {
+  constructor(file: string, driver?: SqliteDriver) {
     this.file = file;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('busy_timeout = 10000');
-    this.#db.exec(SCHEMA);
-    this.#db
-      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
-      .run(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
-    this.#insertResource = this.#db.prepare(
-      'INSERT OR IGNORE INTO resources (rid, account, region, type, id) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.#insertVersion = this.#db.prepare(
-      'INSERT OR IGNORE INTO versions (rid, seq, hash, captured_at, deleted, record) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.#insertBaseline = this.#db.prepare(
-      'INSERT OR IGNORE INTO baselines (seq, label, hash, started_at, completed_at, manifest) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.#db = openSqlite(file, driver);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;');
+    this.#db.exec('PRAGMA cache_size = -32768;');
+    this.#db.exec(TABLES);
+    if (this.#meta(Meta.SCHEMA) !== INDEX_SCHEMA_VERSION) this.#reset();
+    this.#db.exec(CREATE_SECONDARY_INDEXES);
   }
 
   /** The index file of a store whose caches live in `folder`. */
@@ -100,33 +134,59 @@ export class IndexDb {
     this.#db.close();
   }
 
+  /** Drops every table (an index of an older schema) and creates them anew. */
+  #reset(): void {
+    this.#db.exec(`${DROP_SECONDARY_INDEXES} DROP TABLE IF EXISTS versions; DROP TABLE IF EXISTS resources; DROP TABLE IF EXISTS kinds;
+      DROP TABLE IF EXISTS baselines; DELETE FROM meta;`);
+    this.#db.exec(TABLES);
+    this.#setMeta(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
+  }
+
   /** Adds versions (idempotent: a version already indexed is left as it is). */
   addVersions(versions: readonly IndexedVersion[]): void {
-    this.#db.transaction(() => {
+    const insert = this.#prepare(
+      `INSERT OR IGNORE INTO versions (res, seq, at, deleted, hash, document, detail, fingerprint, prev)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#write(() => {
       let added = 0;
       for (const { hash, record } of versions) {
-        const rid = resourceFolder(record.resource);
-        const { account, region, type, id } = record.resource;
-        this.#insertResource.run(rid, account, region, type, id);
-        added += this.#insertVersion.run(
-          rid,
-          record.seq,
-          hash,
-          record.capturedAt,
-          record.deleted ? 1 : 0,
-          canonicalJson(record as unknown as Json),
-        ).changes;
+        const detail: VersionDetail = { cause: record.cause, blobs: record.blobs, gaps: record.gaps };
+        added += Number(
+          insert.run(
+            this.#resources.id(record.resource),
+            record.seq,
+            Date.parse(record.capturedAt),
+            record.deleted ? 1 : 0,
+            hash,
+            record.document,
+            canonicalJson(detail as unknown as Json),
+            record.fingerprint ?? null,
+            record.prev,
+          ).changes,
+        );
       }
       this.#countRecords(added);
-    })();
+    });
+  }
+
+  /**
+   * Runs `fn` in a transaction of its own, or in the transaction of the {@link reload} under way: a rebuild is
+   * one transaction, which is several times faster than many (each commit may checkpoint the journal).
+   */
+  #write(fn: () => void): void {
+    if (this.#reloading) fn();
+    else inTransaction(this.#db, fn);
   }
 
   /** Adds a baseline's summary; its entries stay in the store. */
   addBaseline({ hash, record }: Hashed<BaselineManifest>): void {
     const { entries, ...rest } = record;
     const summary: BaselineSummary = { ...rest, entryCount: entries.length };
-    this.#db.transaction(() => {
-      const { changes } = this.#insertBaseline.run(
+    this.#write(() => {
+      const { changes } = this.#prepare(
+        'INSERT OR IGNORE INTO baselines (seq, label, hash, started_at, completed_at, manifest) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(
         record.seq,
         record.label,
         hash,
@@ -134,8 +194,8 @@ export class IndexDb {
         record.completedAt,
         canonicalJson(summary as unknown as Json),
       );
-      this.#countRecords(changes);
-    })();
+      this.#countRecords(Number(changes));
+    });
   }
 
   #countRecords(added: number): void {
@@ -148,9 +208,32 @@ export class IndexDb {
 
   /** Empties the index, before a rebuild. */
   clear(): void {
-    this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM baselines;');
+    this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM kinds; DELETE FROM baselines;');
+    this.#resources.clear();
     for (const key of [Meta.JOURNAL_CHECKPOINT, Meta.SNAPSHOT_CHECKPOINT, Meta.RECORDS_SINCE_SNAPSHOT])
       this.#deleteMeta(key);
+  }
+
+  /**
+   * Empties the index and runs `load` with its secondary indexes dropped, then creates them: how a rebuild
+   * adds a whole store at once. The secondary indexes are back even when `load` fails.
+   */
+  async reload<T>(load: () => Promise<T>): Promise<T> {
+    this.clear();
+    this.#db.exec(`${DROP_SECONDARY_INDEXES} BEGIN IMMEDIATE;`);
+    this.#reloading = true;
+    try {
+      const loaded = await load();
+      this.#db.exec('COMMIT');
+      return loaded;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.#reloading = false;
+      this.#db.exec(CREATE_SECONDARY_INDEXES);
+      this.#db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+    }
   }
 
   /**
@@ -167,10 +250,10 @@ export class IndexDb {
   }
 
   setJournalCheckpoint(at: string): void {
-    this.#db.transaction(() => {
+    inTransaction(this.#db, () => {
       this.#setMeta(Meta.JOURNAL_CHECKPOINT, at);
       this.#deleteMeta(Meta.SNAPSHOT_CHECKPOINT);
-    })();
+    });
   }
 
   /** The version of the tables (the index's, or a snapshot's being restored). */
@@ -190,11 +273,11 @@ export class IndexDb {
   markRestored(): void {
     const checkpoint = this.journalCheckpoint();
     if (checkpoint === undefined) throw new StoreError('the index snapshot has no journal checkpoint');
-    this.#db.transaction(() => {
+    inTransaction(this.#db, () => {
       this.#setMeta(Meta.SNAPSHOT_CHECKPOINT, checkpoint);
       this.#deleteMeta(Meta.JOURNAL_CHECKPOINT);
       this.#setMeta(Meta.RECORDS_SINCE_SNAPSHOT, '0');
-    })();
+    });
   }
 
   /** Records added since the latest published snapshot, as last known (all of them when there is none). */
@@ -226,122 +309,153 @@ export class IndexDb {
   hasRecord(address: RecordAddress): boolean {
     const row =
       address.kind === 'version'
-        ? this.#prepare('SELECT 1 FROM versions WHERE rid = ? AND seq = ?').get(address.folder, address.seq)
+        ? this.#prepare(
+            'SELECT 1 FROM resources r JOIN versions v ON v.res = r.res WHERE r.folder = ? AND v.seq = ?',
+          ).get(address.folder, address.seq)
         : this.#prepare('SELECT 1 FROM baselines WHERE seq = ?').get(address.seq);
     return row !== undefined;
   }
 
   /** A prepared statement, prepared once per SQL text. */
-  #prepare(sql: string): Database.Statement {
-    let statement = this.#statements.get(sql);
+  #prepare(sql: string, arrays = false): SqliteStatement {
+    const key = arrays ? `arrays:${sql}` : sql;
+    let statement = this.#statements.get(key);
     if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
+      statement = this.#db.prepare(sql, { arrays });
+      this.#statements.set(key, statement);
     }
     return statement;
   }
 
+  /** The latest version of a resource, as its record (what a capture compares with and chains to). */
   latest(ref: ResourceRef): IndexedVersion | undefined {
     const row = this.#prepare(
-      'SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq DESC LIMIT 1',
-    ).get(resourceFolder(ref)) as VersionRow | undefined;
-    return row && toVersion(row);
+      `SELECT ${ENTRY_COLUMNS}, v.fingerprint, v.prev FROM resources r JOIN versions v ON v.res = r.res
+       WHERE r.folder = ? ORDER BY v.seq DESC LIMIT 1`,
+      true,
+    ).get(resourceFolder(ref)) as [...EntryRow, string | null, string | null] | undefined;
+    if (!row) return undefined;
+    const { version, ...entry } = toEntry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow);
+    const [fingerprint, prev] = row.slice(ENTRY_COLUMN_COUNT) as [string | null, string | null];
+    const record: VersionRecord = {
+      schema: 1,
+      ...entry,
+      blobs: { ...entry.blobs },
+      gaps: [...entry.gaps],
+      ...(fingerprint === null ? {} : { fingerprint }),
+      prev,
+    };
+    return { hash: version, record };
   }
 
   /** Every version of a resource, oldest first. */
-  history(ref: ResourceRef): IndexedVersion[] {
-    const rows = this.#prepare('SELECT hash, record FROM versions WHERE rid = ? ORDER BY seq').all(
-      resourceFolder(ref),
-    ) as VersionRow[];
-    return rows.map(toVersion);
+  history(ref: ResourceRef): VersionEntry[] {
+    const rows = this.#prepare(
+      `SELECT ${ENTRY_COLUMNS} FROM resources r JOIN versions v ON v.res = r.res WHERE r.folder = ? ORDER BY v.seq`,
+      true,
+    ).all(resourceFolder(ref)) as EntryRow[];
+    return rows.map((row) => toEntry(ref, row));
   }
 
-  /** The latest version of each resource captured at or before `at` (ISO), deleted ones included. */
-  stateAt(at: string, filter: StateFilter = {}): IndexedVersion[] {
-    const conditions = resourceConditions(filter);
-    // Unfiltered: one pass over the versions in key order finds each resource's seq at `at`, then only those
-    // records are fetched and sorted (rather than sorting every version's record by resource first).
-    // Filtered: the matching resources are found first, then each one's version.
-    const sql =
-      conditions.length === 0
-        ? `WITH latest AS (SELECT rid, MAX(seq) AS seq FROM versions WHERE captured_at <= @at GROUP BY rid)
-           SELECT v.hash AS hash, v.record AS record
-           FROM latest l JOIN versions v ON v.rid = l.rid AND v.seq = l.seq JOIN resources r ON r.rid = l.rid
-           ORDER BY r.type, r.region, r.id`
-        : `SELECT v.hash AS hash, v.record AS record
-           FROM resources r JOIN versions v ON v.rid = r.rid AND v.seq = (${seqAt('r.rid', '@at')})
-           WHERE ${conditions.join(' AND ')}
-           ORDER BY r.type, r.region, r.id`;
-    const rows = this.#prepare(sql).all({ at, ...filter }) as VersionRow[];
-    return rows.map(toVersion);
+  /**
+   * The version of each resource at `at` (ISO): its latest captured at or before it, deletions left out;
+   * ordered by type, region and id.
+   */
+  stateAt(at: string, filter: StateFilter = {}): VersionEntry[] {
+    const resources = this.#resources.select(filter);
+    const rows = this.#versionsAt(Date.parse(at), resources, false);
+    const entries: VersionEntry[] = [];
+    for (const [res, ref] of resources.ordered) {
+      const row = rows[res];
+      if (row) entries.push(toEntry(ref, row));
+    }
+    return entries;
   }
 
   /**
    * The resources whose version differs between two moments (ISO, either order), with their version at
-   * each (the latest captured at or before it; absent when none), ordered like {@link stateAt}. Only resources
-   * with a version captured between the two moments are read: the others are the same at both.
+   * each (the latest captured at or before it, deletions included; absent when none), ordered like
+   * {@link stateAt}. Only resources with a version captured between the two moments are read.
    */
   versionsBetween(
     from: string,
     to: string,
     filter: StateFilter = {},
-  ): Array<{ readonly from?: IndexedVersion; readonly to?: IndexedVersion }> {
-    const conditions = resourceConditions(filter);
-    const rows = this.#prepare(
-      `WITH touched AS (SELECT DISTINCT rid FROM versions WHERE captured_at > @earlier AND captured_at <= @later)
-       SELECT f.hash AS fromHash, f.record AS fromRecord, t.hash AS toHash, t.record AS toRecord
-       FROM touched c JOIN resources r ON r.rid = c.rid
-       LEFT JOIN versions f ON f.rid = c.rid AND f.seq = (${seqAt('c.rid', '@from')})
-       LEFT JOIN versions t ON t.rid = c.rid AND t.seq = (${seqAt('c.rid', '@to')})
-       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY r.type, r.region, r.id`,
-    ).all({
-      ...filter,
-      from,
-      to,
-      earlier: from < to ? from : to,
-      later: from < to ? to : from,
-    }) as BetweenRow[];
-    return rows
-      .map((row) => ({
-        ...(row.fromHash === null ? {} : { from: toVersion({ hash: row.fromHash, record: row.fromRecord }) }),
-        ...(row.toHash === null ? {} : { to: toVersion({ hash: row.toHash, record: row.toRecord }) }),
-      }))
-      .filter((pair) => pair.from?.hash !== pair.to?.hash);
-  }
-
-  /** Resources whose identity matches, for resolving what a user typed. */
-  findResources(filter: StateFilter & { id?: string }): ResourceRef[] {
-    const conditions = ['1 = 1'];
-    if (filter.type) conditions.push('type = @type');
-    if (filter.region) conditions.push('region = @region');
-    if (filter.id) conditions.push('id = @id');
-    if (filter.idGlob) conditions.push('id GLOB @idGlob');
-    return this.#db
-      .prepare(
-        `SELECT account, region, type, id FROM resources WHERE ${conditions.join(' AND ')} ORDER BY type, id LIMIT 1000`,
-      )
-      .all(filter) as ResourceRef[];
+  ): Array<{ readonly from?: VersionEntry; readonly to?: VersionEntry }> {
+    const fromMs = Date.parse(from);
+    const toMs = Date.parse(to);
+    const resources = this.#resources.select(filter, {
+      sql: 'SELECT DISTINCT res FROM versions WHERE at > @earlier AND at <= @later',
+      parameters: { earlier: Math.min(fromMs, toMs), later: Math.max(fromMs, toMs) },
+    });
+    const before = this.#versionsAt(fromMs, resources, true);
+    const after = this.#versionsAt(toMs, resources, true);
+    const pairs: Array<{ from?: VersionEntry; to?: VersionEntry }> = [];
+    for (const [res, ref] of resources.ordered) {
+      const older = before[res];
+      const newer = after[res];
+      if (older?.[EntryColumn.HASH] === newer?.[EntryColumn.HASH]) continue;
+      pairs.push({
+        ...(older ? { from: toEntry(ref, older) } : {}),
+        ...(newer ? { to: toEntry(ref, newer) } : {}),
+      });
+    }
+    return pairs;
   }
 
   /**
-   * Latest version of every resource of a type in a region whose id starts with `idPrefix`: what a listing
-   * is expected to show.
+   * Each resource's version at `at` (epoch ms), indexed by row id: one pass over the narrow (res, at, seq) index
+   * finds the seqs, then only those rows are read. Restricted to `resources` when they are not all of them.
    */
-  latestOfType(type: string, region: string, idPrefix = ''): IndexedVersion[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT v.hash AS hash, v.record AS record, MAX(v.seq) AS seq
-         FROM versions v JOIN resources r ON r.rid = v.rid
-         WHERE r.type = ? AND r.region = ? AND substr(r.id, 1, length(?)) = ? GROUP BY v.rid`,
-      )
-      .all(type, region, idPrefix, idPrefix) as VersionRow[];
-    return rows.map(toVersion);
+  #versionsAt(at: number, resources: ResourceSet, withDeleted: boolean): Array<EntryRow | undefined> {
+    const rows = this.#prepare(
+      `WITH chosen AS (
+         SELECT rowid AS vid, MAX(seq) FROM versions
+         WHERE at <= @at ${resources.scope ? `AND res IN (${resources.scope})` : ''} GROUP BY res
+       )
+       SELECT ${ENTRY_COLUMNS} FROM chosen c JOIN versions v ON v.rowid = c.vid
+       ${withDeleted ? '' : 'WHERE v.deleted = 0'}`,
+      true,
+    ).all({ ...resources.parameters, at }) as EntryRow[];
+    const byResource: Array<EntryRow | undefined> = [];
+    for (const row of rows) byResource[row[EntryColumn.RES]] = row;
+    return byResource;
+  }
+
+  /** Resources whose identity matches, for resolving what a user typed. */
+  findResources(filter: StateFilter & { readonly id?: string }): ResourceRef[] {
+    return this.#resources.find(filter);
+  }
+
+  /** The accounts and regions of the resources indexed, each sorted. */
+  scope(): IndexScope {
+    return this.#resources.scope();
+  }
+
+  /**
+   * Latest version of every resource of a type in a region whose id starts with `idPrefix`, deletions
+   * included: what a listing is expected to show.
+   */
+  latestOfType(type: string, region: string, idPrefix = ''): VersionEntry[] {
+    const resources = this.#resources.select(
+      { type, region },
+      {
+        sql: 'SELECT res FROM resources WHERE id >= @prefix AND substr(id, 1, length(@prefix)) = @prefix',
+        parameters: { prefix: idPrefix },
+      },
+    );
+    const rows = this.#versionsAt(Number.MAX_SAFE_INTEGER, resources, true);
+    const entries: VersionEntry[] = [];
+    for (const [res, ref] of resources.ordered) {
+      const row = rows[res];
+      if (row) entries.push(toEntry(ref, row));
+    }
+    return entries;
   }
 
   /** Every baseline's summary, oldest first. */
   baselines(): Hashed<BaselineSummary>[] {
-    const rows = this.#db.prepare('SELECT hash, manifest FROM baselines ORDER BY seq').all() as {
+    const rows = this.#prepare('SELECT hash, manifest FROM baselines ORDER BY seq').all() as {
       hash: string;
       manifest: string;
     }[];
@@ -350,37 +464,44 @@ export class IndexDb {
 
   counts(): IndexCounts {
     const count = (table: string) =>
-      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      (this.#prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { resources: count('resources'), versions: count('versions'), baselines: count('baselines') };
   }
 }
 
-interface VersionRow {
-  hash: string;
-  record: string;
+/**
+ * What a version row keeps as JSON: what queries pass on without comparing it. Written as canonical JSON, so that
+ * it reads back the same (keys in the same order) whichever path indexed the version.
+ */
+interface VersionDetail {
+  readonly cause: VersionCause;
+  readonly blobs: Readonly<Record<string, string>>;
+  readonly gaps: readonly Gap[];
 }
 
-interface BetweenRow {
-  fromHash: string | null;
-  fromRecord: string;
-  toHash: string | null;
-  toRecord: string;
-}
+/** A version row as {@link ENTRY_COLUMNS} selects it, as an array. */
+type EntryRow = [
+  res: number,
+  seq: number,
+  at: number,
+  deleted: number,
+  hash: string,
+  document: string | null,
+  detail: string,
+];
 
-/** SQL conditions on the `resources r` of a query for a filter. */
-function resourceConditions(filter: StateFilter): string[] {
-  const conditions: string[] = [];
-  if (filter.type) conditions.push('r.type = @type');
-  if (filter.region) conditions.push('r.region = @region');
-  if (filter.idGlob) conditions.push('r.id GLOB @idGlob');
-  return conditions;
-}
-
-/** SQL for the seq of a resource's version at a moment: its latest captured at or before it. */
-function seqAt(rid: string, at: string): string {
-  return `SELECT MAX(x.seq) FROM versions x WHERE x.rid = ${rid} AND x.captured_at <= ${at}`;
-}
-
-function toVersion(row: VersionRow): IndexedVersion {
-  return { hash: row.hash, record: JSON.parse(row.record) as VersionRecord };
+/** The entry a row holds, for the resource `ref`. */
+function toEntry(resource: ResourceRef, row: EntryRow): VersionEntry {
+  const { cause, blobs, gaps } = JSON.parse(row[EntryColumn.DETAIL]) as VersionDetail;
+  return {
+    resource,
+    seq: row[EntryColumn.SEQ],
+    version: row[EntryColumn.HASH],
+    capturedAt: new Date(row[EntryColumn.AT]).toISOString(),
+    cause,
+    deleted: row[EntryColumn.DELETED] === 1,
+    document: row[EntryColumn.DOCUMENT],
+    blobs,
+    gaps,
+  };
 }

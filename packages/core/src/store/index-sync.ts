@@ -1,6 +1,7 @@
 import { InvalidRecordError } from '../errors.js';
 import { journalEntry, journalStartAfter, recordAddress, StoreLayout } from './layout.js';
 import { readInBatches } from './parallel-read.js';
+import type { BaselineManifest, Hashed, VersionRecord } from './records.js';
 import type { VersionStore } from './version-store.js';
 
 /**
@@ -30,24 +31,21 @@ export interface RefreshReport extends RebuildReport {
  * becomes the moment the rebuild started: what is written during it is caught by the next refresh.
  */
 export async function rebuildIndex(store: VersionStore, now: Date = new Date()): Promise<RebuildReport> {
-  const { backend, index } = store;
-  index.clear();
+  const { index } = store;
   const reader = new RecordReader(store);
   let versions = 0;
-  for await (const batch of reader.read(backend.list(StoreLayout.VERSIONS), (key) =>
-    store.findVersion(key),
-  )) {
-    index.addVersions(batch);
-    versions += batch.length;
-  }
   let baselines = 0;
-  for await (const batch of reader.read(backend.list(StoreLayout.BASELINES), (key) =>
-    store.findBaseline(key),
-  ))
-    for (const baseline of batch) {
-      index.addBaseline(baseline);
-      baselines++;
+  await index.reload(async () => {
+    for await (const batch of reader.readFolder(StoreLayout.VERSIONS, RecordKind.VERSION)) {
+      index.addVersions(batch);
+      versions += batch.length;
     }
+    for await (const batch of reader.readFolder(StoreLayout.BASELINES, RecordKind.BASELINE))
+      for (const baseline of batch) {
+        index.addBaseline(baseline);
+        baselines++;
+      }
+  });
   index.setJournalCheckpoint(now.toISOString());
   return { versions, baselines, invalid: [...reader.invalid] };
 }
@@ -77,12 +75,12 @@ export async function refreshIndex(store: VersionStore, now: Date = new Date()):
 
   const reader = new RecordReader(store);
   let versions = 0;
-  for await (const batch of reader.read(versionKeys, (key) => store.findVersion(key))) {
+  for await (const batch of reader.read(versionKeys, RecordKind.VERSION)) {
     index.addVersions(batch);
     versions += batch.length;
   }
   let baselines = 0;
-  for await (const batch of reader.read(baselineKeys, (key) => store.findBaseline(key)))
+  for await (const batch of reader.read(baselineKeys, RecordKind.BASELINE))
     for (const baseline of batch) {
       index.addBaseline(baseline);
       baselines++;
@@ -92,10 +90,26 @@ export async function refreshIndex(store: VersionStore, now: Date = new Date()):
   return { rebuilt: false, versions, baselines, missing: reader.missing, invalid: [...reader.invalid] };
 }
 
+/** The two kinds of record the index holds, and how to read and decode each. */
+interface RecordKind<T> {
+  find(store: VersionStore, key: string): Promise<T | undefined>;
+  decode(store: VersionStore, key: string, bytes: Uint8Array, sha256: string): T;
+}
+const RecordKind = {
+  VERSION: {
+    find: (store, key) => store.findVersion(key),
+    decode: (store, key, bytes, sha256) => store.decodeVersion(key, bytes, sha256),
+  } satisfies RecordKind<Hashed<VersionRecord>>,
+  BASELINE: {
+    find: (store, key) => store.findBaseline(key),
+    decode: (store, key, bytes, sha256) => store.decodeBaseline(key, bytes, sha256),
+  } satisfies RecordKind<Hashed<BaselineManifest>>,
+} as const;
+
 /**
- * Reads records in parallel for the index, skipping what cannot be indexed instead of failing the whole read:
- * a key that no longer exists is counted as missing; one whose bytes are not a valid record is counted and
- * reported to the store's warning sink, so one damaged record never stops every refresh after it.
+ * Reads records for the index, skipping what cannot be indexed instead of failing the whole read: a key that no
+ * longer exists is counted as missing; one whose bytes are not a valid record is counted and reported to the
+ * store's warning sink, so one damaged record never stops every refresh after it.
  */
 class RecordReader {
   readonly #store: VersionStore;
@@ -106,24 +120,49 @@ class RecordReader {
     this.#store = store;
   }
 
-  async *read<T>(
-    keys: AsyncIterable<string> | Iterable<string>,
-    find: (key: string) => Promise<T | undefined>,
-  ): AsyncGenerator<T[]> {
-    for await (const batch of readInBatches(keys, (key) => this.#findOrSkip(key, find)))
+  /** The records of these keys, read in parallel, in batches. */
+  async *read<T>(keys: AsyncIterable<string> | Iterable<string>, kind: RecordKind<T>): AsyncGenerator<T[]> {
+    for await (const batch of readInBatches(keys, (key) => this.#findOrSkip(key, kind)))
       yield batch.filter((record): record is T => record !== undefined);
   }
 
-  async #findOrSkip<T>(key: string, find: (key: string) => Promise<T | undefined>): Promise<T | undefined> {
+  /** Every record under a folder prefix, in batches: read in bulk when the backend can. */
+  async *readFolder<T>(prefix: string, kind: RecordKind<T>): AsyncGenerator<T[]> {
+    const { backend } = this.#store;
+    if (!backend.readAll) {
+      yield* this.read(backend.list(prefix), kind);
+      return;
+    }
+    for await (const files of backend.readAll(prefix))
+      yield files
+        .map((file) =>
+          this.#orSkip(file.key, () => kind.decode(this.#store, file.key, file.bytes, file.sha256)),
+        )
+        .filter((record): record is T => record !== undefined);
+  }
+
+  async #findOrSkip<T>(key: string, kind: RecordKind<T>): Promise<T | undefined> {
     try {
-      const record = await find(key);
+      const record = await kind.find(this.#store, key);
       if (record === undefined) this.missing++;
       return record;
     } catch (error) {
-      if (!(error instanceof InvalidRecordError)) throw error;
-      this.invalid.add(key);
-      this.#store.warn(`${error.message}: left out of the index (run \`tidemark verify\`)`);
-      return undefined;
+      return this.#skipInvalid(key, error);
     }
+  }
+
+  #orSkip<T>(key: string, decode: () => T): T | undefined {
+    try {
+      return decode();
+    } catch (error) {
+      return this.#skipInvalid(key, error);
+    }
+  }
+
+  #skipInvalid(key: string, error: unknown): undefined {
+    if (!(error instanceof InvalidRecordError)) throw error;
+    this.invalid.add(key);
+    this.#store.warn(`${error.message}: left out of the index (run \`tidemark verify\`)`);
+    return undefined;
   }
 }

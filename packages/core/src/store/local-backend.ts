@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { createReadStream, type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
 import type { StoreBackend } from './backend.js';
+import { type ReadFile, readFilesUnder } from './file-reader.js';
 import { spoolHashed } from './spool.js';
 
 const TEMP_FOLDER = 'tmp';
@@ -24,9 +25,10 @@ export class LocalBackend implements StoreBackend {
     this.cacheDirectory = this.location;
   }
 
+  /** Reads synchronously: several times faster than `fs.promises` for the small files most reads are. */
   async read(key: string): Promise<Buffer | undefined> {
     try {
-      return await readFile(this.#path(key));
+      return readFileSync(this.#path(key));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw new StoreError(`cannot read ${key} in ${this.location}`, { cause: error, key });
@@ -113,15 +115,22 @@ export class LocalBackend implements StoreBackend {
     }
   }
 
+  /** Every file under a folder prefix, read and hashed on a worker thread (see {@link readFilesUnder}). */
+  readAll(prefix: string): AsyncIterable<readonly ReadFile[]> {
+    if (!prefix.endsWith('/'))
+      throw new StoreError(`readAll takes a folder prefix, not ${JSON.stringify(prefix)}`);
+    return readFilesUnder(this.location, prefix.slice(0, -1));
+  }
+
   async *list(prefix: string, startAfter = ''): AsyncIterable<string> {
     const folder = prefix.endsWith('/') ? prefix.slice(0, -1) : path.posix.dirname(prefix);
     yield* this.#walk(folder, prefix, startAfter);
   }
 
   async *#walk(folder: string, prefix: string, startAfter: string): AsyncIterable<string> {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await readdir(this.#path(folder), { withFileTypes: true });
+      entries = readdirSync(this.#path(folder), { withFileTypes: true });
     } catch (error) {
       if (isMissing(error)) return;
       throw new StoreError(`cannot list ${folder} in ${this.location}`, { cause: error });

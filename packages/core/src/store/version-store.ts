@@ -40,7 +40,7 @@ import {
   type VersionRecord,
   versionRecordSchema,
 } from './records.js';
-import { S3Backend, type StoreAccessOptions } from './s3-backend.js';
+import type { StoreAccessOptions } from './s3-backend.js';
 
 /** A version to append: everything but its place in the chain. */
 export type VersionDraft = Omit<VersionRecord, 'schema' | 'seq' | 'prev'>;
@@ -128,12 +128,16 @@ export class VersionStore {
    */
   static async open(location: string, options: OpenStoreOptions = {}): Promise<VersionStore> {
     const where = parseStoreLocation(location);
-    if (where.kind === 'local') await mkdir(where.folder, { recursive: true });
-    const backend =
-      where.kind === 's3'
-        ? new S3Backend({ ...options, bucket: where.bucket, prefix: where.prefix })
-        : new LocalBackend(where.folder);
-    return VersionStore.openBackend(backend, options);
+    if (where.kind === 'local') {
+      await mkdir(where.folder, { recursive: true });
+      return VersionStore.openBackend(new LocalBackend(where.folder), options);
+    }
+    // The S3 backend brings the S3 client and everything it needs: loaded only when an S3 store is opened.
+    const { S3Backend } = await import('./s3-backend.js');
+    return VersionStore.openBackend(
+      new S3Backend({ ...options, bucket: where.bucket, prefix: where.prefix }),
+      options,
+    );
   }
 
   /**
@@ -285,7 +289,8 @@ export class VersionStore {
 
   /** Reads and validates one version record; undefined when the key does not exist. */
   async findVersion(key: string): Promise<Hashed<VersionRecord> | undefined> {
-    return this.#findRecord(key, (value) => versionRecordSchema.parse(value));
+    const bytes = await this.backend.read(key);
+    return bytes && this.decodeVersion(key, bytes);
   }
 
   /** Reads and validates one baseline manifest; a StoreError when it is missing or invalid. */
@@ -295,7 +300,21 @@ export class VersionStore {
 
   /** Reads and validates one baseline manifest; undefined when the key does not exist. */
   async findBaseline(key: string): Promise<Hashed<BaselineManifest> | undefined> {
-    return this.#findRecord(key, (value) => baselineManifestSchema.parse(value));
+    const bytes = await this.backend.read(key);
+    return bytes && this.decodeBaseline(key, bytes);
+  }
+
+  /**
+   * The version record `bytes` (read from `key`, hashing to `hash` when known) hold; an InvalidRecordError when
+   * they are not a valid one.
+   */
+  decodeVersion(key: string, bytes: Uint8Array, hash?: string): Hashed<VersionRecord> {
+    return this.#decode(key, bytes, hash, versionRecordSchema);
+  }
+
+  /** The baseline manifest `bytes` hold; an InvalidRecordError when they are not a valid one. */
+  decodeBaseline(key: string, bytes: Uint8Array, hash?: string): Hashed<BaselineManifest> {
+    return this.#decode(key, bytes, hash, baselineManifestSchema);
   }
 
   #required<T>(key: string, record: T | undefined): T {
@@ -304,11 +323,15 @@ export class VersionStore {
     return record;
   }
 
-  async #findRecord<T>(key: string, parse: (value: unknown) => T): Promise<Hashed<T> | undefined> {
-    const bytes = await this.backend.read(key);
-    if (!bytes) return undefined;
+  #decode<T>(
+    key: string,
+    bytes: Uint8Array,
+    hash: string | undefined,
+    schema: { parse(value: unknown): T },
+  ): Hashed<T> {
     try {
-      return { hash: sha256Hex(bytes), record: parse(JSON.parse(bytes.toString('utf8'))) };
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      return { hash: hash ?? sha256Hex(bytes), record: schema.parse(JSON.parse(text)) };
     } catch (error) {
       throw new InvalidRecordError(key, this.backend.location, error);
     }

@@ -1,0 +1,138 @@
+import { on } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { StoreError } from '../errors.js';
+
+/**
+ * A file of a local store read in bulk: its key, its bytes and their sha256. The bytes are valid until the
+ * next batch is asked for (they live in a buffer the reader thread fills again).
+ */
+export interface ReadFile {
+  readonly key: string;
+  readonly bytes: Buffer;
+  readonly sha256: string;
+}
+
+/**
+ * Buffers shared with the reader thread: it fills one while the caller reads another, so memory stays bounded
+ * (and no garbage is made) whatever the store's size. A file larger than a buffer comes in a buffer of its own.
+ */
+const SHARED_BUFFERS = 8;
+const SHARED_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Files per batch at most. */
+const BATCH_FILES = 256;
+
+/**
+ * The reader thread's code. It is plain JavaScript in a string, so that it runs the same from the sources,
+ * the built package and a bundle: it walks `folder` under `root` in lexical key order (as `list` does), reads
+ * and hashes each file into the next free shared buffer, and posts each batch's keys, hashes and end offsets
+ * once the buffer is full, waiting (`Atomics.wait`) until the caller has released the buffer it needs next.
+ */
+const READER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readdirSync, readFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const path = require('node:path');
+const { root, folder, buffers, busy: sharedBusy, batchFiles } = workerData;
+const busy = new Int32Array(sharedBusy);
+let slot = 0, keys = [], hashes = [], ends = [], used = 0;
+function missing(error) { return error.code === 'ENOENT' || error.code === 'ENOTDIR'; }
+function claim() { while (Atomics.load(busy, slot) !== 0) Atomics.wait(busy, slot, 1); }
+function send() {
+  if (keys.length === 0) return;
+  Atomics.store(busy, slot, 1);
+  parentPort.postMessage({ slot, keys, hashes, ends });
+  slot = (slot + 1) % buffers.length; keys = []; hashes = []; ends = []; used = 0;
+}
+function add(key, content) {
+  if (used + content.length > buffers[slot].byteLength) send();
+  const hash = createHash('sha256').update(content).digest('hex');
+  if (content.length > buffers[slot].byteLength) {
+    const own = Buffer.allocUnsafeSlow(content.length);
+    content.copy(own);
+    parentPort.postMessage({ key, hash, own: own.buffer }, [own.buffer]);
+    return;
+  }
+  if (keys.length === 0) claim();
+  content.copy(Buffer.from(buffers[slot]), used);
+  used += content.length;
+  keys.push(key); hashes.push(hash); ends.push(used);
+  if (keys.length >= batchFiles) send();
+}
+function walk(key) {
+  let entries;
+  try { entries = readdirSync(path.join(root, key), { withFileTypes: true }); }
+  catch (error) { if (missing(error)) return; throw error; }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = key + '/' + entry.name;
+    if (entry.isDirectory()) { walk(child); continue; }
+    let content;
+    try { content = readFileSync(path.join(root, child)); }
+    catch (error) { if (missing(error)) continue; throw error; }
+    add(child, content);
+  }
+}
+walk(folder);
+send();
+parentPort.postMessage({ done: true });
+`;
+
+/** What the reader thread posts: a batch in a shared buffer, one large file in its own buffer, or the end. */
+type ReaderMessage =
+  | { readonly slot: number; readonly keys: string[]; readonly hashes: string[]; readonly ends: number[] }
+  | { readonly key: string; readonly hash: string; readonly own: ArrayBuffer }
+  | { readonly done: true };
+
+/**
+ * Reads every file under `folder` (a store key prefix without its trailing `/`, like `versions`) of the local
+ * store in `root`, on a worker thread, and yields them in batches in key order. Reading and hashing a million
+ * small files is mostly system calls: on their own thread they overlap with what the caller does with each
+ * batch (parsing, indexing). Files that vanish during the walk are skipped.
+ *
+ * @example
+ * for await (const files of readFilesUnder('/data/store', 'versions')) index(files);
+ */
+export async function* readFilesUnder(root: string, folder: string): AsyncGenerator<ReadFile[]> {
+  const buffers = Array.from({ length: SHARED_BUFFERS }, () => new SharedArrayBuffer(SHARED_BUFFER_BYTES));
+  const busy = new Int32Array(new SharedArrayBuffer(4 * SHARED_BUFFERS));
+  /** Where the caller's batch is copied to: one buffer, reused. */
+  const batch = Buffer.allocUnsafeSlow(SHARED_BUFFER_BYTES);
+  const worker = new Worker(READER_THREAD, {
+    eval: true,
+    workerData: { root, folder, buffers, busy: busy.buffer, batchFiles: BATCH_FILES },
+  });
+  const failed = new Promise<never>((_, reject) =>
+    worker.once('error', (error) =>
+      reject(new StoreError(`cannot read ${folder} in ${root}`, { cause: error })),
+    ),
+  );
+  failed.catch(() => undefined);
+  const messages = on(worker, 'message') as AsyncIterableIterator<[ReaderMessage]>;
+  try {
+    while (true) {
+      const next = await Promise.race([messages.next(), failed]);
+      if (next.done) return;
+      const [message] = next.value;
+      if ('done' in message) return;
+      if ('own' in message) {
+        yield [{ key: message.key, bytes: Buffer.from(message.own), sha256: message.hash }];
+        continue;
+      }
+      // Copied out at once (decoding text from shared memory is slow), and the reader may fill the buffer again.
+      const length = message.ends.at(-1) ?? 0;
+      Buffer.from(buffers[message.slot] as SharedArrayBuffer, 0, length).copy(batch);
+      Atomics.store(busy, message.slot, 0);
+      Atomics.notify(busy, message.slot);
+      let start = 0;
+      yield message.keys.map((key, i) => {
+        const end = message.ends[i] as number;
+        const file = { key, bytes: batch.subarray(start, end), sha256: message.hashes[i] as string };
+        start = end;
+        return file;
+      });
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFilesUnder } from '../src/store/file-reader.js';
+import { LocalBackend } from '../src/store/local-backend.js';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('reading a whole folder of a local store', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'tidemark-file-reader-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** Writes `files` (key → bytes) under the root. */
+  async function lay(files: Record<string, Uint8Array>): Promise<void> {
+    for (const [key, bytes] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(root, key)), { recursive: true });
+      await writeFile(path.join(root, key), bytes);
+    }
+  }
+
+  /** Everything the reader yields, copied out of its reused buffers. */
+  async function readAll(folder: string) {
+    const files: Array<{ key: string; bytes: Buffer; sha256: string }> = [];
+    let batches = 0;
+    for await (const batch of readFilesUnder(root, folder)) {
+      batches++;
+      for (const file of batch) files.push({ ...file, bytes: Buffer.from(file.bytes) });
+    }
+    return { files, batches };
+  }
+
+  it('yields every file under the folder, in the order list gives, with its bytes and sha256', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let folder = 0; folder < 30; folder++)
+      for (let seq = 1; seq <= 20; seq++)
+        files[`versions/${String(folder).padStart(2, '0')}/${String(seq).padStart(3, '0')}.json`] =
+          randomBytes(200 + ((folder * 31 + seq) % 700));
+    files['versions-not/other.json'] = Buffer.from('{}');
+    files['baselines/000001.json'] = Buffer.from('{}');
+    await lay(files);
+
+    const { files: read, batches } = await readAll('versions');
+
+    const listed: string[] = [];
+    for await (const key of new LocalBackend(root).list('versions/')) listed.push(key);
+    expect(read.map((file) => file.key)).toEqual(listed);
+    expect(read).toHaveLength(600);
+    expect(batches).toBeGreaterThan(1);
+    for (const file of read) {
+      expect(file.bytes.equals(Buffer.from(files[file.key] as Uint8Array))).toBe(true);
+      expect(file.sha256).toBe(sha256(files[file.key] as Uint8Array));
+    }
+  });
+
+  it('reads a file larger than its buffers whole, in its place among the others', async () => {
+    const large = randomBytes(5 * 1024 * 1024 + 3);
+    await lay({
+      'versions/a/1.json': Buffer.from('first'),
+      'versions/b/1.json': large,
+      'versions/c/1.json': Buffer.from('last'),
+    });
+
+    const { files } = await readAll('versions');
+
+    expect(files.map((file) => file.key)).toEqual([
+      'versions/a/1.json',
+      'versions/b/1.json',
+      'versions/c/1.json',
+    ]);
+    expect(files[1]?.bytes.equals(large)).toBe(true);
+    expect(files[1]?.sha256).toBe(sha256(large));
+    expect(files[2]?.bytes.toString()).toBe('last');
+  });
+
+  it('yields nothing for a folder that does not exist', async () => {
+    expect((await readAll('versions')).files).toEqual([]);
+  });
+
+  it('stops its reader thread when the caller stops early', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let n = 0; n < 3_000; n++)
+      files[`versions/${String(n % 50).padStart(2, '0')}/${n}.json`] = randomBytes(64);
+    await lay(files);
+
+    let seen = 0;
+    for await (const batch of readFilesUnder(root, 'versions')) {
+      seen += batch.length;
+      break;
+    }
+
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(3_000);
+    // Reading again from the start still works: nothing was left locked by the stopped reader.
+    expect((await readAll('versions')).files).toHaveLength(3_000);
+  });
+});
