@@ -15,12 +15,26 @@ import {
 } from './config.js';
 import { Store } from './Store.js';
 
-/** What both functions share: Node 20 on Graviton, with the index's native module installed beside the bundle. */
+/**
+ * What both functions share: Node 24 on Graviton (arm64), one bundle and no native module. The index opens
+ * SQLite through Node 24's built-in `node:sqlite`; `better-sqlite3` (the driver of older Nodes, loaded lazily) is
+ * external so the bundle never holds it, and there is no `nodejs.install`: SST would run it on the build machine
+ * and ship a native module of the build machine's architecture, at whatever version the registry has. The
+ * bundle is built from the packages' TypeScript sources (their `source` export condition), not from a `dist`.
+ *
+ * Moving to the next Node runtime: `stacks/test/assets.test.ts` runs the real `sst build` and fails once today is
+ * past the deprecation date of any function's runtime (the table in `stacks/test/support/lambda-runtimes.ts`,
+ * from AWS's "Lambda runtimes" page: add each new runtime there when Lambda releases it). To move: change
+ * `runtime` below (SST's `Function` must know the identifier: `supportedRuntimes` in `sst/constructs/Function`),
+ * update the runtime `stacks/test/Pipeline.test.ts` expects, then run `assets.test.ts`, which runs both handlers as
+ * built in a fresh process of the new runtime's Node (fetched from the npm registry's `node` package), and
+ * `npm run bench -- consumer` (sizes and cold starts on that Node). The index must still find `node:sqlite`.
+ */
 const FUNCTION_BASE = {
-  runtime: 'nodejs20.x',
+  runtime: 'nodejs24.x',
   architecture: 'arm_64',
   tracing: 'disabled',
-  nodejs: { install: ['better-sqlite3'] },
+  nodejs: { esbuild: { external: ['better-sqlite3'], conditions: ['source'] } },
 } as const satisfies FunctionProps;
 
 /**

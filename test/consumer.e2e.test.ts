@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type HistoryEntry, type MessageSummary, startScheduledBaseline, VersionStore } from '@tidemark/core';
 import type { SimulatedEvent } from '@tidemark/core/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubCredentials } from './support/environment.js';
 import { withSimulatedAccount } from './support/fixtures.js';
 import { type S3Server, startS3Server } from './support/s3-server.js';
 import { drainQueue, type SourceQueue, type SqsHandler } from './support/sqs-event-source.js';
@@ -36,7 +37,7 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
       startS3Server({ buckets: ['tidemark-store'] }),
     ]);
     folder = await mkdtemp(path.join(tmpdir(), 'tidemark-consumer-e2e-'));
-    sqs = new SQSClient({ endpoint: sqsServer.endpoint, region: 'us-east-1' });
+    sqs = sqsServer.client();
     queues = new TestQueues(sqs);
     secrets.on(GetSecretValueCommand, { SecretId: SEALING_KEY_SECRET }).resolves({
       ARN: SEALING_KEY_SECRET,
@@ -46,8 +47,7 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
       VersionStages: ['AWSCURRENT'],
     });
     // The simulated account answers S3, Lambda and STS whatever the credentials; s3rver accepts only these.
-    vi.stubEnv('AWS_ACCESS_KEY_ID', s3Server.credentials.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', s3Server.credentials.secretAccessKey);
+    stubCredentials(s3Server.credentials);
     vi.stubEnv('TIDEMARK_STORE_ENDPOINT_URL', s3Server.endpoint);
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqsServer.endpoint);
   });

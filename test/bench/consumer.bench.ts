@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,21 +17,29 @@ import {
 } from '@tidemark/core';
 import { MEDIA_BUCKET, SimulatedAccount, type SimulatedEvent } from '@tidemark/core/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../../stacks/config.js';
+import { coldStart as builtColdStart, type ColdStart, lambdaEnvironment } from '../support/built-handler.js';
+import { LambdaRig } from '../support/lambda-rig.js';
+import { nodeBinary, runNode, runtimeNodeMajor } from '../support/node-runtime.js';
 import { startS3Server } from '../support/s3-server.js';
 import {
   type DrainReport,
   drainQueue,
   type SourceQueue,
   type SqsHandler,
+  syntheticSqsEvent,
 } from '../support/sqs-event-source.js';
 import { TestQueues } from '../support/sqs-queues.js';
 import { startSqsServer } from '../support/sqs-server.js';
+import { type BuiltFunction, REPO_ROOT, sstBuild } from '../support/sst-build.js';
 import {
   type BenchScenario,
   benchSize,
   countRequests,
   describeCalls,
+  formatBytes,
   generatedObjectKey,
+  median,
   now,
   perSecond,
   Report,
@@ -68,6 +77,8 @@ const VISIBILITY_TIMEOUT_S = 30;
 const MAX_RECEIVE_COUNT = 2;
 const QUEUE_SETTINGS = { visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_S, maxReceiveCount: MAX_RECEIVE_COUNT };
 const DRAIN_DEADLINE_MS = 15 * 60_000;
+/** Fresh processes each built handler is started in (`TIDEMARK_BENCH_CONSUMER_COLD_STARTS`); the median is shown. */
+const COLD_STARTS = benchSize('CONSUMER_COLD_STARTS', 5);
 
 /** One change made in the simulated account: the resource it touches and whether it deleted it. */
 interface Change {
@@ -333,6 +344,156 @@ async function coldStart(rig: Omit<Rig, 'handler'>, queue: SourceQueue, out: Rep
   return handler;
 }
 
+/** How cdk-assets (the publisher `sst deploy` uses) zips a folder asset: `zipDirectory(folder, zipFile, onWarning)`. */
+type ZipDirectory = (
+  directory: string,
+  outputFile: string,
+  onWarning: (message: string) => void,
+) => Promise<void>;
+
+/** The size of an asset folder as Lambda receives it: zipped exactly as `sst deploy` publishes it. */
+async function zippedBytes(asset: string, zipFile: string): Promise<number> {
+  const fromSst = createRequire(path.join(REPO_ROOT, 'node_modules', 'sst', 'package.json'));
+  const { zipDirectory } = fromSst('cdk-assets/lib/private/archive.js') as { zipDirectory: ZipDirectory };
+  await zipDirectory(asset, zipFile, () => undefined);
+  return (await stat(zipFile)).size;
+}
+
+/** Bytes and files of an asset folder as Lambda unpacks it. */
+async function unpacked(asset: string): Promise<{ bytes: number; files: number }> {
+  const entries = (await readdir(asset, { recursive: true, withFileTypes: true })).filter((entry) =>
+    entry.isFile(),
+  );
+  const sizes = await Promise.all(
+    entries.map(async (entry) => (await stat(path.join(entry.parentPath, entry.name))).size),
+  );
+  return { bytes: sizes.reduce((sum, size) => sum + size, 0), files: entries.length };
+}
+
+/** `consumer` of `packages/functions/src/consumer.handler`. */
+const handlerName = (fn: BuiltFunction) => path.basename(fn.handler.slice(0, fn.handler.lastIndexOf('.')));
+
+/**
+ * One cold start of a built handler in a fresh process: the consumer with an SQS batch of one S3 notification of
+ * a new object (captured into the store), the schedule with its scheduled event (a baseline planned and queued).
+ * An Error unless the invocation did all of it.
+ */
+async function coldStartOnce(
+  node: string,
+  fn: BuiltFunction,
+  rig: LambdaRig,
+  run: number,
+): Promise<ColdStart<unknown>> {
+  const { queue } = await rig.queues.create(`tidemark-cold-${handlerName(fn)}-${run}`, QUEUE_SETTINGS);
+  const env = lambdaEnvironment(fn, await rig.variables(queue.url));
+  if (fn.handler === CONSUMER_HANDLER) {
+    const notification = await rig.putObject(
+      `bench/cold-start/object-${run}.txt`,
+      `cold start ${run} `.repeat(50),
+    );
+    const start = await builtColdStart<{ batchItemFailures?: unknown[] }>(
+      node,
+      fn,
+      syntheticSqsEvent([JSON.stringify(notification)], queue),
+      env,
+    );
+    if (start.result?.batchItemFailures?.length !== 0)
+      throw new Error(`the consumer reported failures: ${JSON.stringify(start.result)}`);
+    return start;
+  }
+  const start = await builtColdStart<{ planned?: number; unsent?: unknown[] }>(
+    node,
+    fn,
+    rig.scheduledEvent(),
+    env,
+  );
+  if (!start.result?.planned || start.result.unsent?.length !== 0)
+    throw new Error(`the schedule queued no baseline: ${JSON.stringify(start.result)}`);
+  return start;
+}
+
+/**
+ * The functions as deployed: the real `sst build` (AWS a stub on 127.0.0.1), each of Tidemark's functions' asset
+ * size zipped (as Lambda receives it) and unpacked, and its handler's cold start as built, in fresh processes of
+ * its runtime's Node against local servers (s3rver, fauxqs, the stub).
+ */
+async function measureBuiltFunctions(out: Report, log: (line: string) => void): Promise<void> {
+  await withTempDir('sst-build', async (folder) => {
+    log('sst build (AWS: a stub on 127.0.0.1)…');
+    const build = await sstBuild({ to: path.join(folder, 'dist') });
+    const functions = build.functions.filter(
+      (fn) => fn.handler === CONSUMER_HANDLER || fn.handler === SCHEDULE_HANDLER,
+    );
+    out.metric(
+      'sst build',
+      round(build.ms / 1000, 1),
+      's',
+      `every function bundled as SST bundles it, every stack synthesized; ${build.functions.length} Lambda functions in all; informational`,
+    );
+    for (const fn of functions) {
+      const zipped = await zippedBytes(fn.asset, path.join(folder, `${handlerName(fn)}.zip`));
+      const files = await unpacked(fn.asset);
+      out.metric(
+        `${handlerName(fn)}: asset zipped`,
+        round(zipped / 1024, 1),
+        'KiB',
+        `${zipped.toLocaleString('en-US')} bytes: the .zip Lambda receives (${fn.runtime}, ${fn.architecture})`,
+      );
+      out.metric(
+        `${handlerName(fn)}: asset unpacked`,
+        round(files.bytes / 1024, 1),
+        'KiB',
+        `${files.bytes.toLocaleString('en-US')} bytes (${formatBytes(files.bytes)}) in ${files.files} files`,
+      );
+      out.details[`${handlerName(fn)}Asset`] = {
+        zippedBytes: zipped,
+        unpackedBytes: files.bytes,
+        files: files.files,
+      };
+    }
+    const rig = await LambdaRig.start();
+    try {
+      for (const fn of functions) {
+        const node = await nodeBinary(runtimeNodeMajor(fn.runtime));
+        const version = (
+          await runNode(node, ['--version'], { env: { PATH: process.env.PATH ?? '' } })
+        ).stdout.trim();
+        const name = handlerName(fn);
+        log(`${name}: ${COLD_STARTS} cold starts on Node ${version}…`);
+        const starts: ColdStart<unknown>[] = [];
+        let failure: string | undefined;
+        for (let run = 0; run < COLD_STARTS && !failure; run++) {
+          try {
+            starts.push(await coldStartOnce(node, fn, rig, run));
+          } catch (error) {
+            failure = error instanceof Error ? error.message : String(error);
+          }
+        }
+        const of = (pick: (start: ColdStart<unknown>) => number) => round(median(starts.map(pick)));
+        if (starts.length > 0)
+          out.metric(
+            `${name}: cold start as built`,
+            of((start) => start.importMs + start.invokeMs),
+            'ms',
+            `medians: import ${of((start) => start.importMs)} ms, first invocation ${of((start) => start.invokeMs)} ms, process spawn to exit ${of((start) => start.processMs)} ms; ${starts.length} fresh Node ${version} processes`,
+          );
+        out.must(
+          `${name}: the handler as built starts and does its work on Node ${version} (${fn.runtime})`,
+          failure === undefined,
+          failure ?? `${starts.length} cold starts`,
+        );
+        out.details[`${name}ColdStarts`] = starts.map(({ importMs, invokeMs, processMs }) => ({
+          importMs: round(importMs),
+          invokeMs: round(invokeMs),
+          processMs: round(processMs),
+        }));
+      }
+    } finally {
+      await rig.stop();
+    }
+  });
+}
+
 /**
  * The SQS consumer handler end to end: events on an SQS-protocol server (fauxqs), the handler run as Lambda's event
  * source mapping runs it, AWS answered by the simulated account, the store on an S3-protocol server (s3rver).
@@ -362,8 +523,15 @@ export const consumerBench: BenchScenario = {
       'visibility timeout and are counted.',
       "AWS calls: only the simulated account's (callCounts()); store and SQS requests are counted apart, as sent over HTTP.",
       `Sizes: TIDEMARK_BENCH_CONSUMER_CHANGES=${CHANGES} per run.`,
+      "First, the functions as deployed: the real `sst build` (AWS answered by a stub on 127.0.0.1), the consumer's and the",
+      "schedule's asset zipped as `sst deploy` publishes it (cdk-assets) and unpacked, and each handler's cold start as built:",
+      `a fresh process of the runtime's Node (from the npm registry's node package) in the asset folder imports the handler file and`,
+      'invokes it once (the consumer captures one new object of an s3rver bucket into the store; the schedule plans a baseline',
+      `and queues it on fauxqs; STS and Secrets Manager on the stub); median of ${COLD_STARTS} (TIDEMARK_BENCH_CONSUMER_COLD_STARTS).`,
+      "This machine is not a Lambda arm64 container: compare cold starts between builds, not with Lambda's.",
     ])
       out.note(line);
+    await measureBuiltFunctions(out, log);
     const [sqsServer, s3Server] = await Promise.all([
       startSqsServer(),
       startS3Server({ buckets: [STORE_BUCKET] }),

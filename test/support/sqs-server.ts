@@ -1,3 +1,4 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 
 /** A running SQS-protocol server (fauxqs) on 127.0.0.1. */
@@ -8,6 +9,8 @@ export interface SqsServer {
    * set, the SDK sends there and the URL only names the queue.
    */
   readonly endpoint: string;
+  /** A client of the server with credentials of its own (fauxqs accepts any), whatever the environment says. */
+  client(): SQSClient;
   stop(): Promise<void>;
 }
 
@@ -19,5 +22,14 @@ export interface SqsServer {
 export async function startSqsServer(): Promise<SqsServer> {
   const app = buildApp({ logger: false });
   const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { endpoint, stop: () => app.close() };
+  return {
+    endpoint,
+    client: () =>
+      new SQSClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+    stop: () => app.close(),
+  };
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type ResourceRef, VersionStore } from '@tidemark/core';
 import { SimulatedAccount } from '@tidemark/core/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -50,7 +50,7 @@ export function withPipeline(): PipelineFixture {
     folder = await mkdtemp(path.join(tmpdir(), 'tidemark-functions-'));
     fixture.store = path.join(folder, 'store');
     fixture.account = await SimulatedAccount.start();
-    fixture.sqs = new SQSClient({ endpoint: server.endpoint, region: 'us-east-1' });
+    fixture.sqs = server.client();
     queues += 1;
     fixture.queueUrl = (await fixture.sqs.send(new CreateQueueCommand({ QueueName: `work-${queues}` })))
       .QueueUrl as string;
@@ -65,7 +65,11 @@ export function withPipeline(): PipelineFixture {
       VersionStages: ['AWSCURRENT'],
       CreatedDate: new Date(),
     });
+    // What Lambda gives a function: its region and keys in the environment, no profile, no endpoint override.
     for (const [name, value] of Object.entries({
+      AWS_REGION: 'us-east-1',
+      AWS_PROFILE: undefined,
+      AWS_ENDPOINT_URL: undefined,
       TIDEMARK_STORE: fixture.store,
       TIDEMARK_QUEUE_URL: fixture.queueUrl,
       TIDEMARK_REGIONS: 'us-east-1',
