@@ -1,12 +1,23 @@
-import { type BaselineReport, runBaseline } from '@tidemark/core';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { type BaselineReport, runBaseline, VersionStore } from '@tidemark/core';
+import { build } from 'esbuild';
+import { layOutObject, startS3Server } from '../support/s3-server.js';
+import type { LargeCaptureOptions, LargeCaptureResult } from './large-object.child.js';
 import {
   type BenchScenario,
+  benchSize,
   describeCalls,
   formatBytes,
   perSecond,
+  REPO_ROOT,
   Report,
   round,
   timed,
+  withEnvironment,
   withSimulatedRig,
   withTempDir,
 } from './support.js';
@@ -107,6 +118,195 @@ export const baselineBench: BenchScenario = {
         };
       }),
     );
+    await largeObjectCapture(out, log);
     return out.result(this.id, this.title);
   },
 };
+
+/** The large object: 1 GiB unless `TIDEMARK_BENCH_LARGE_OBJECT_MIB` says otherwise. */
+const LARGE_OBJECT_MIB = benchSize('LARGE_OBJECT_MIB', 1024);
+/** The issue's goal for capturing a 1 GiB object: peak RSS of the capturing process under this many MB. */
+const PEAK_RSS_GOAL_MB = 150;
+const LARGE_BUCKET = 'tidemark-bench-large';
+const LARGE_KEY = 'exports/2026/warehouse-dump.bin';
+const STORE_BUCKET = 'tidemark-bench-store';
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const MIB = 1024 * 1024;
+const MB = 1_000_000;
+const CHILD_SCRIPT = path.join(import.meta.dirname, 'large-object.child.ts');
+
+/**
+ * One object of {@link LARGE_OBJECT_MIB} MiB on s3rver, captured from its "Object Created" notification by a
+ * fresh process running the real engine, S3 client and store, bundled as the CLI and the Lambda functions are;
+ * first into a local store, then into a store on the same s3rver. Peak RSS is the capturing process's own; the
+ * stored blob is read back and compared.
+ */
+async function largeObjectCapture(out: Report, log: (line: string) => void): Promise<void> {
+  const size = LARGE_OBJECT_MIB * MIB;
+  for (const line of [
+    `Large object: ${formatBytes(size)} laid out in s3rver's folder (its own process, 127.0.0.1), then captured from its`,
+    '  "Object Created" notification (ingestEvents) by a fresh Node process: AwsClients pointed at s3rver, the real',
+    '  CaptureEngine (ranged GETs of 8 MiB) and store, bundled with esbuild as dist/tidemark.js and the Lambda functions are',
+    "  (no TypeScript loader in the process). Peak RSS = the child's process.resourceUsage().maxRSS, module loading",
+    '  included (1 MB = 10^6 bytes); the stored blob is read back through the store and its sha256 compared.',
+    `  Size: TIDEMARK_BENCH_LARGE_OBJECT_MIB=${LARGE_OBJECT_MIB}.`,
+  ])
+    out.note(line);
+  const server = await startS3Server({ buckets: [LARGE_BUCKET, STORE_BUCKET] });
+  try {
+    await withTempDir('large-object', (folder) =>
+      withEnvironment(
+        {
+          AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
+        },
+        async () => {
+          const child = await bundleChild(path.join(folder, 'child'));
+          log(`writing a ${formatBytes(size)} object into s3rver's folder…`);
+          const sha256 = createHash('sha256');
+          const laidOut = await layOutObject(
+            server,
+            LARGE_BUCKET,
+            LARGE_KEY,
+            distinctMebibytes(size, sha256),
+          );
+          const expected = sha256.digest('hex');
+          out.must(`the object on s3rver is ${size} bytes`, laidOut.size === size, laidOut.size);
+
+          // The goal is the CLI's default, a local store; into an S3 store lib-storage also holds the parts it
+          // uploads at once (4 of 5 MiB by default), so that figure is shown for information.
+          const stores = [
+            { name: 'local store', location: path.join(folder, 'store'), cache: undefined, goal: true },
+            {
+              name: 'S3 store (same s3rver)',
+              location: `s3://${STORE_BUCKET}/tidemark`,
+              cache: path.join(folder, 'store-cache'),
+              goal: false,
+            },
+          ];
+          for (const { name, location, cache, goal } of stores) {
+            log(`capturing it into a ${name} in a fresh process…`);
+            const options: LargeCaptureOptions = {
+              endpoint: server.endpoint,
+              bucket: LARGE_BUCKET,
+              key: LARGE_KEY,
+              store: location,
+              ...(cache ? { cacheDirectory: cache } : {}),
+              account: ACCOUNT,
+              region: REGION,
+            };
+            const { ms, result } = await timed(() => runBundledChild<LargeCaptureResult>(child, options));
+            const rssNotes = [
+              `${round(result.readyRssBytes / MB)} MB once loaded, before the capture`,
+              `sampled: heap ≤ ${round(result.sampled.heapUsed / MB)} MB, array buffers ≤ ${round(result.sampled.arrayBuffers / MB)} MB`,
+            ];
+            const peakRss = round(result.peakRssBytes / MB);
+            if (goal) out.goal(`${name}: peak RSS`, peakRss, 'MB', { below: PEAK_RSS_GOAL_MB }, rssNotes);
+            else out.metric(`${name}: peak RSS`, peakRss, 'MB', [...rssNotes, 'informational'].join('; '));
+            out.metric(
+              `${name}: capture time`,
+              round(result.captureMs / 1000, 2),
+              's',
+              `${round(ms / 1000, 2)} s for the whole child process`,
+            );
+            out.metric(`${name}: throughput`, round(size / MB / (result.captureMs / 1000)), 'MB/s');
+            log(`reading the stored blob back from the ${name}…`);
+            const stored = await storedSha256(options, result.contentHash);
+            out.must(
+              `${name}: the capture appends a version with all ${size} bytes downloaded and stored`,
+              result.status === 'appended' && result.bytesDownloaded === size && result.bytesStored === size,
+              `${result.status}${result.error ? ` (${result.error})` : ''}, ${result.bytesDownloaded} downloaded, ${result.bytesStored} stored`,
+            );
+            out.must(
+              `${name}: the stored blob is byte-identical (sha256)`,
+              result.contentHash === expected && stored === expected,
+              result.contentHash === expected && stored === expected
+                ? expected.slice(0, 16)
+                : `expected ${expected.slice(0, 16)}, addressed ${result.contentHash?.slice(0, 16)}, read back ${stored?.slice(0, 16)}`,
+            );
+            out.details[`large object, ${name}`] = { ...result, childMs: ms, storedSha256: stored, expected };
+          }
+        },
+      ),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * `size` bytes in 1 MiB chunks, fed to `hash` as they go: one random MiB whose first 8 bytes carry the chunk's
+ * number, so a part stored twice, dropped or out of order changes the sha256.
+ */
+async function* distinctMebibytes(size: number, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+  const block = randomBytes(MIB);
+  for (let offset = 0, index = 0; offset < size; offset += MIB, index++) {
+    const chunk = Buffer.from(block.subarray(0, Math.min(MIB, size - offset)));
+    chunk.writeBigUInt64BE(BigInt(index), 0);
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/**
+ * Bundles the capture child into `folder` as packages/cli/scripts/bundle.ts bundles the CLI (esbuild, ESM for
+ * Node 20, workspace sources through the `source` condition, only better-sqlite3 left to Node) and returns the
+ * bundle's path. A `node_modules` link next to it lets Node find better-sqlite3.
+ */
+async function bundleChild(folder: string): Promise<string> {
+  const outfile = path.join(folder, 'large-object.child.mjs');
+  await build({
+    entryPoints: [CHILD_SCRIPT],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['source'],
+    external: ['better-sqlite3'],
+    banner: {
+      js: "import { createRequire as __tidemarkCreateRequire } from 'node:module'; const require = __tidemarkCreateRequire(import.meta.url);",
+    },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+  return outfile;
+}
+
+/** Runs a bundled child with plain Node and `request` as JSON in argv[2]; returns the JSON of its last line. */
+async function runBundledChild<T>(bundle: string, request: unknown): Promise<T> {
+  const child = spawn(process.execPath, [bundle, JSON.stringify(request)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.trim().split('\n').at(-1);
+  if (code !== 0 || !line) throw new Error(`${path.basename(bundle)} exited with code ${code}`);
+  return JSON.parse(line) as T;
+}
+
+/** The sha256 of a blob read back through the store the child wrote to; undefined without a blob. */
+async function storedSha256(
+  options: LargeCaptureOptions,
+  blob: string | undefined,
+): Promise<string | undefined> {
+  if (!blob) return undefined;
+  const store = await VersionStore.open(options.store, {
+    endpointUrl: options.endpoint,
+    ...(options.cacheDirectory ? { cacheDirectory: `${options.cacheDirectory}-check` } : {}),
+  });
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of await store.readBlob(blob)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    store.close();
+  }
+}

@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** The only credentials s3rver accepts. */
 const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -63,6 +67,39 @@ export async function startS3Server(options: { buckets?: string[] } = {}): Promi
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Writes an object straight into the server's folder, in the layout its filesystem store reads
+ * (`<key>._S3rver_object`, `.md5`, `._S3rver_metadata.json`), streaming `content` so an object of any size
+ * never sits whole in memory: much faster than uploading a large object through s3rver. The bucket must exist.
+ * Resolves to the object's size and its ETag (quoted MD5 hex), as `HeadObject` will then report them.
+ */
+export async function layOutObject(
+  server: S3Server,
+  bucket: string,
+  key: string,
+  content: AsyncIterable<Uint8Array>,
+  contentType = 'application/octet-stream',
+): Promise<{ size: number; etag: string }> {
+  const parts = key.split('/');
+  const folder = path.join(server.directory, bucket, ...parts.slice(0, -1));
+  const file = path.join(folder, `${parts.at(-1)}._S3rver_`);
+  await mkdir(folder, { recursive: true });
+  const md5 = createHash('md5');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      md5.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(content, hashing, createWriteStream(`${file}object`));
+  const hex = md5.digest('hex');
+  await writeFile(`${file}object.md5`, hex);
+  await writeFile(`${file}metadata.json`, JSON.stringify({ 'content-type': contentType }));
+  return { size, etag: JSON.stringify(hex) };
 }
 
 /** The first line the child prints, as JSON; rejects when it exits first. */
