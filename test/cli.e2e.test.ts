@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaselineReport, MappedEvent, StateEntry } from '@tidemark/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { withCli, withSimulatedAccount } from './support/fixtures.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'cloudtrail');
@@ -35,12 +35,12 @@ describe('tidemark without AWS', () => {
     expect(missingFile.stderr).toMatch(/cannot read .*absent\.json: ENOENT/);
   });
 
-  it('reports an unknown option of a subcommand with its usage', async () => {
+  it('reports an unknown option of a subcommand on one line that names where its usage is', async () => {
     const result = await env.cli.run('state', '--bogus');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("error: unknown option '--bogus'");
-    expect(result.stderr).toContain('Usage: tidemark state');
+    expect(result.stderr).toBe("tidemark state: unknown option '--bogus'; see tidemark state --help");
+    expect(result.stdout).toBe('');
   });
 
   it('prints help for every command', async () => {
@@ -76,6 +76,30 @@ describe('tidemark against the simulated account', () => {
     expect(west.resources.map((e) => e.resource.type)).toContain('AWS::S3::Bucket');
     expect(west.resources.length).toBeGreaterThan(1);
     expect(west.resources.every((e) => e.resource.region === 'us-west-2')).toBe(true);
+  });
+
+  it('resolves a bare id whatever the default region, and says when a region is not in the store', async () => {
+    await env.cli.json<BaselineReport>('baseline');
+    vi.stubEnv('AWS_REGION', 'eu-central-1');
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+
+    const history = await env.cli.json<{ resource: { region: string } }>(
+      'history',
+      'sailjada.com/index.html',
+    );
+    const state = await env.cli.run('state', '--region', 'eu-central-1');
+    const show = await env.cli.run('show', 'sailjada.com/index.html', '--region', 'eu-central-1');
+
+    expect(history.resource.region).toBe('us-east-1');
+    for (const result of [state, show]) {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'tidemark: the store holds no resource in eu-central-1; its regions are us-east-1',
+      );
+    }
   });
 
   it('writes a function code zip whose sha256 is the function CodeSha256', async () => {

@@ -13,6 +13,7 @@ import {
   VersionStore,
 } from '@tidemark/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubCredentials } from './support/environment.js';
 import { writeNdjson } from './support/events.js';
 import { withSimulatedAccount } from './support/fixtures.js';
 import { type S3Server, startS3Server } from './support/s3-server.js';
@@ -28,8 +29,7 @@ describe('tidemark with its store in an S3 bucket', () => {
 
   beforeAll(async () => {
     server = await startS3Server({ buckets: [STORE_BUCKET] });
-    vi.stubEnv('AWS_ACCESS_KEY_ID', server.credentials.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', server.credentials.secretAccessKey);
+    stubCredentials(server.credentials);
     caches = await mkdtemp(path.join(tmpdir(), 'tidemark-caches-'));
   });
   afterAll(async () => {

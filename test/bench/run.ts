@@ -16,10 +16,11 @@ const { eventsBench } = await import('./events.bench.js');
 const { queriesBench } = await import('./queries.bench.js');
 const { consumerBench } = await import('./consumer.bench.js');
 const { refreshBench } = await import('./refresh.bench.js');
+const { cliBench } = await import('./cli.bench.js');
 
 type ScenarioResult = import('./support.js').ScenarioResult;
 
-const scenarios = [baselineBench, eventsBench, queriesBench, consumerBench, refreshBench];
+const scenarios = [baselineBench, eventsBench, queriesBench, consumerBench, refreshBench, cliBench];
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));
 if (unknown.length > 0) {

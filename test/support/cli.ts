@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Io, main } from '@tidemark/cli';
+import type { Io } from '@tidemark/cli';
 
 /** What one `tidemark` invocation printed and returned. */
 export interface CliResult {
@@ -38,6 +38,9 @@ export class CliHarness {
       interactive: false,
       progress: () => undefined,
     };
+    // Imported at each run: a command loads its code when it runs, so after a test resets the module registry
+    // (`vi.resetModules()`), `main` must come from the same registry as that code, as in a fresh process.
+    const { main } = await import('@tidemark/cli');
     const code = await main(
       ['node', 'tidemark', '--store', this.store, '--key-file', this.keyFile, ...args],
       io,

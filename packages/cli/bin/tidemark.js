@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv);
+// The `tidemark` command: the bundle `npm run build` writes to dist/. This file is committed, so that `npm ci`,
+// which links commands before its `prepare` step builds, finds it and links `npx tidemark`.
+import '../dist/tidemark.js';

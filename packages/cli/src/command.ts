@@ -1,42 +1,41 @@
 import type { Command } from 'commander';
 import type { Io } from './io.js';
-import { type GlobalOptions, Session } from './session.js';
+import type { GlobalOptions, Session } from './session.js';
 
-/** Exit codes of the `tidemark` command. */
-export const ExitCode = {
-  OK: 0,
-  /** The command ran and found something wrong (verify found problems, nothing could be captured). */
-  FAILED: 1,
-  /** The command line or an argument is invalid. */
-  USAGE: 2,
-} as const;
-
-/** What every command handler receives. */
+/** What every command's action receives. */
 export interface CommandContext<O> {
   readonly session: Session;
   readonly options: O & GlobalOptions & { json?: boolean };
   readonly io: Io;
 }
 
+/** What a command does once its command line is parsed; resolves to the exit code. */
+export type Action<O, A extends unknown[] = []> = (context: CommandContext<O>, ...args: A) => Promise<number>;
+
 /** Sets the exit code of the invocation under way. */
 export type ExitSink = (code: number) => void;
 
 /**
- * Attaches a handler to a command: opens a session from the global options, runs the handler, closes the
- * session, and reports the handler's exit code.
+ * Attaches an action to a command. The action's module, and the session with what it opens, are loaded only when
+ * the command runs, so that listing and parsing commands loads neither the store nor AWS clients. The action runs
+ * in a session opened from the global options, closed afterwards; its exit code goes to `exit`.
+ *
+ * @example
+ * handle(command, io, exit, async () => (await import('../actions/history.js')).history);
  */
 export function handle<O, A extends unknown[] = []>(
   command: Command,
   io: Io,
   exit: ExitSink,
-  handler: (context: CommandContext<O>, ...args: A) => Promise<number>,
+  load: () => Promise<Action<O, A>>,
 ): Command {
-  return command.action(async (...received: unknown[]) => {
+  return command.action(async function runAction(...received: unknown[]) {
     const self = received.at(-1) as Command;
     const args = received.slice(0, -2) as A;
+    const [{ Session }, action] = await Promise.all([import('./session.js'), load()]);
     const session = new Session(self.optsWithGlobals(), (message) => io.err(`warning: ${message}`));
     try {
-      exit(await handler({ session, options: self.optsWithGlobals(), io }, ...args));
+      exit(await action({ session, options: self.optsWithGlobals(), io }, ...args));
     } finally {
       await session.close();
     }

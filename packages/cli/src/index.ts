@@ -1,3 +1,3 @@
-export { ExitCode } from './command.js';
+export { ExitCode } from './exit-code.js';
 export type { Io } from './io.js';
 export { main } from './main.js';

@@ -1,5 +1,5 @@
-import { InputError, SecretKeyError, StoreError } from '@tidemark/core';
-import { ExitCode } from './command.js';
+import { InputError, SecretKeyError, StoreError } from '@tidemark/core/errors';
+import { ExitCode } from './exit-code.js';
 import { type Io, processIo } from './io.js';
 import { buildProgram, commanderExit } from './program.js';
 

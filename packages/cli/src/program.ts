@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, type ExitSink } from './command.js';
+import type { ExitSink } from './command.js';
 import { baselineCommand } from './commands/baseline.js';
 import { diffCommand } from './commands/diff.js';
 import { dlqCommand } from './commands/dlq.js';
@@ -10,9 +10,14 @@ import { showCommand } from './commands/show.js';
 import { stateCommand } from './commands/state.js';
 import { baselinesCommand, reindexCommand, verifyCommand } from './commands/store-admin.js';
 import { watchCommand } from './commands/watch.js';
+import { ExitCode } from './exit-code.js';
 import type { Io } from './io.js';
+import { VERSION } from './version.js';
 
-/** The `tidemark` command with every subcommand, writing to `io`. */
+/**
+ * The `tidemark` command with every subcommand, writing to `io`. Building it loads no command's action: each is
+ * imported when its command runs (see `handle` in command.ts).
+ */
 export function buildProgram(io: Io, exit: ExitSink): Command {
   const program = new Command('tidemark')
     .description('Continuous, event-driven backup and time travel for AWS accounts')
@@ -32,12 +37,13 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     .option('--region <region>', 'AWS region to capture; for queries, only resources in this region')
     .option('--regions <regions>', 'comma-separated AWS regions to capture')
     .option('--endpoint-url <url>', 'send AWS calls to this endpoint (emulators); also AWS_ENDPOINT_URL')
-    .showHelpAfterError()
+    .version(VERSION, '--version', 'print the version of tidemark')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.trimEnd()),
       writeErr: (text) => io.err(text.trimEnd()),
     });
+  program.configureOutput({ outputError: oneLineError(program) });
   for (const create of [
     baselineCommand,
     ingestCommand,
@@ -62,9 +68,30 @@ export function commanderExit(error: unknown): number | undefined {
   return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
 }
 
-/** Gives a subcommand, and its own subcommands, the program's output, error and exit settings. */
+/**
+ * Gives a subcommand, and its own subcommands, the program's output and exit settings, and its own one-line
+ * usage errors.
+ */
 function inheritSettings(command: Command, program: Command): Command {
-  command.copyInheritedSettings(program);
+  command.copyInheritedSettings(program).configureOutput({ outputError: oneLineError(command) });
   for (const child of command.commands) inheritSettings(child, program);
   return command;
+}
+
+/**
+ * Commander's usage error (`error: unknown option '--bogus'`, and a `(Did you mean …?)` line) as one line that
+ * names the command and where its usage is: `tidemark state: unknown option '--bogus'; see tidemark state --help`.
+ */
+function oneLineError(command: Command): (text: string, write: (text: string) => void) => void {
+  return function writeOneLineError(text, write) {
+    const names: string[] = [];
+    for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+    const name = names.join(' ');
+    const message = text
+      .replace(/^error: /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim()
+      .replace(/\.$/, '');
+    write(`${name}: ${message}; see ${name} --help`);
+  };
 }

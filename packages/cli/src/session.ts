@@ -1,19 +1,15 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import {
+import type {
   AwsClients,
   CaptureEngine,
-  type CaptureOutcome,
-  defaultKeyFile,
-  InputError,
-  LocalKeySealer,
-  loadOrCreateKey,
-  type ObjectSelection,
-  registry,
-  type SecretSealer,
+  CaptureOutcome,
+  ObjectSelection,
+  SecretSealer,
   VersionStore,
-  type WarningSink,
+  WarningSink,
 } from '@tidemark/core';
+import { InputError } from '@tidemark/core/errors';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -36,13 +32,16 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
   return path.join(dataHome, 'tidemark', 'store');
 }
 
-/** What one command invocation opens, each piece once and only when needed. */
+/**
+ * What one command invocation opens, each piece once and only when needed; the modules behind each piece (the
+ * store and its index, the secret key, AWS clients, the capture engine and registry) are loaded only then too.
+ */
 export class Session {
   readonly options: GlobalOptions;
   readonly #onWarning: WarningSink | undefined;
   #store?: Promise<VersionStore>;
   #sealer?: Promise<SecretSealer>;
-  #clients?: AwsClients;
+  #clients?: Promise<AwsClients>;
   /** Whether a capture engine was made: the command may have written to the store. */
   #captured = false;
 
@@ -63,26 +62,32 @@ export class Session {
   store(): Promise<VersionStore> {
     const { storeEndpointUrl, endpointUrl, profile } = this.options;
     const endpoint = storeEndpointUrl ?? process.env.TIDEMARK_STORE_ENDPOINT_URL ?? endpointUrl;
-    this.#store ??= VersionStore.open(this.storeLocation, {
-      ...(endpoint ? { endpointUrl: endpoint } : {}),
-      ...(profile ? { profile } : {}),
-      ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
-    });
+    this.#store ??= import('@tidemark/core/store').then(({ VersionStore }) =>
+      VersionStore.open(this.storeLocation, {
+        ...(endpoint ? { endpointUrl: endpoint } : {}),
+        ...(profile ? { profile } : {}),
+        ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
+      }),
+    );
     return this.#store;
   }
 
+  /** The sealer of secret values, with the key of `--key-file` (created on first use). */
   sealer(): Promise<SecretSealer> {
-    this.#sealer ??= loadOrCreateKey(this.options.keyFile ?? defaultKeyFile()).then(
-      (key) => new LocalKeySealer(key),
+    this.#sealer ??= import('@tidemark/core/secrets').then(
+      async ({ defaultKeyFile, LocalKeySealer, loadOrCreateKey }) =>
+        new LocalKeySealer(await loadOrCreateKey(this.options.keyFile ?? defaultKeyFile())),
     );
     return this.#sealer;
   }
 
-  clients(): AwsClients {
-    this.#clients ??= new AwsClients({
-      ...(this.options.profile ? { profile: this.options.profile } : {}),
-      ...(this.options.endpointUrl ? { endpointUrl: this.options.endpointUrl } : {}),
-    });
+  /** The AWS clients of `--profile` and `--endpoint-url`; the SDK is loaded on the first call. */
+  clients(): Promise<AwsClients> {
+    const { profile, endpointUrl } = this.options;
+    this.#clients ??= import('@tidemark/core/aws').then(
+      ({ AwsClients }) =>
+        new AwsClients({ ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) }),
+    );
     return this.#clients;
   }
 
@@ -100,14 +105,18 @@ export class Session {
     return regions;
   }
 
-  /** The capture engine over this session's store, key and AWS access. */
+  /** The capture engine over this session's store, key and AWS access, with the whole resource registry. */
   async engine(
     options: { objects?: ObjectSelection; onCapture?: (outcome: CaptureOutcome) => void } = {},
   ): Promise<CaptureEngine> {
     this.#captured = true;
+    const [{ CaptureEngine }, { registry }] = await Promise.all([
+      import('@tidemark/core/capture'),
+      import('@tidemark/core/resources'),
+    ]);
     return CaptureEngine.create({
       store: await this.store(),
-      clients: this.clients(),
+      clients: await this.clients(),
       sealer: await this.sealer(),
       registry,
       homeRegion: this.regions()[0] ?? 'us-east-1',

@@ -75,7 +75,8 @@ export { defaultKeyFile, loadOrCreateKey } from './secrets/key-file.js';
 export { isSealed, LocalKeySealer, type SealedValue, type SecretSealer } from './secrets/sealer.js';
 export { loadKeyFromSecret } from './secrets/secret-manager-key.js';
 export type { StoreBackend } from './store/backend.js';
-export type { StateFilter } from './store/index-db.js';
+export type { VersionEntry } from './store/index-db.js';
+export type { IndexScope, StateFilter } from './store/index-resources.js';
 export {
   type IndexSnapshot,
   SNAPSHOT_AFTER_RECORDS,

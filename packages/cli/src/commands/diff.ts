@@ -1,10 +1,9 @@
-import { diffStates, resolveTime } from '@tidemark/core';
 import { Command } from 'commander';
-import { ExitCode, type ExitSink, handle } from '../command.js';
+import { type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { describeResource, renderChanges } from '../render/entries.js';
 
-interface DiffOptions {
+/** Options of `tidemark diff`. */
+export interface DiffOptions {
   from: string;
   to: string;
   type?: string;
@@ -20,28 +19,5 @@ export function diffCommand(io: Io, exit: ExitSink): Command {
     .option('--type <type>', 'only this resource type')
     .option('--id <glob>', 'only identifiers matching this glob')
     .option('--json', 'print as JSON: StateDiff');
-  return handle<DiffOptions>(command, io, exit, async ({ session, options }) => {
-    const store = await session.store();
-    const baselines = store.baselines();
-    const from = resolveTime(options.from, baselines);
-    const to = resolveTime(options.to, baselines);
-    const diff = await diffStates(store, from, to, {
-      ...(options.type ? { type: options.type } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.id ? { idGlob: options.id } : {}),
-    });
-    if (options.json) {
-      io.out(JSON.stringify(diff, null, 2));
-      return ExitCode.OK;
-    }
-    io.out(`${options.from} (${diff.from}) → ${options.to} (${diff.to})`);
-    io.out(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
-    for (const entry of diff.added) io.out(`+ ${describeResource(entry)}`);
-    for (const entry of diff.removed) io.out(`- ${describeResource(entry)}`);
-    for (const change of diff.changed) {
-      io.out(`~ ${describeResource(change)}`);
-      renderChanges(io, change.changes);
-    }
-    return ExitCode.OK;
-  });
+  return handle<DiffOptions>(command, io, exit, async () => (await import('../actions/diff.js')).diff);
 }

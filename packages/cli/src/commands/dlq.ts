@@ -1,23 +1,15 @@
-import {
-  InputError,
-  listDeadLetters,
-  type MessageSummary,
-  queueRegion,
-  redriveDeadLetters,
-  summariseMessage,
-} from '@tidemark/core';
 import { Command, InvalidArgumentError } from 'commander';
-import { ExitCode, type ExitSink, handle } from '../command.js';
+import { type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { table } from '../render/format.js';
-import type { Session } from '../session.js';
 
-interface ListOptions {
+/** Options of `tidemark dlq list`. */
+export interface ListOptions {
   dlqUrl?: string;
   max: number;
 }
 
-interface RedriveOptions {
+/** Options of `tidemark dlq redrive`. */
+export interface RedriveOptions {
   dlqUrl?: string;
   queueUrl?: string;
   max?: number;
@@ -30,27 +22,7 @@ export function dlqCommand(io: Io, exit: ExitSink): Command {
     .option('--dlq-url <url>', 'dead-letter queue URL (default: $TIDEMARK_DLQ_URL)')
     .option('--max <n>', 'show at most this many messages', positiveInteger, 100)
     .option('--json', 'print as JSON: { dlqUrl, messages: [{ messageId, sentAt, receiveCount, content }] }');
-  handle<ListOptions>(list, io, exit, async ({ session, options }) => {
-    const dlqUrl = queueUrlFrom(options.dlqUrl, 'TIDEMARK_DLQ_URL', '--dlq-url', 'dead-letter queue');
-    const letters = await listDeadLetters(sqsFor(session, dlqUrl), dlqUrl, { max: options.max });
-    const messages = letters.map(({ body, ...letter }) => ({
-      ...letter,
-      content: summariseMessage(body, `sqs:${letter.messageId}`),
-    }));
-    if (options.json) {
-      io.out(JSON.stringify({ dlqUrl, messages }, null, 2));
-      return ExitCode.OK;
-    }
-    io.out(`${messages.length} dead messages in ${dlqUrl}`);
-    const rows = messages.map((message) => [
-      `  ${message.messageId}`,
-      message.sentAt ?? '-',
-      `${message.receiveCount ?? '-'}`,
-      describeContent(message.content),
-    ]);
-    for (const line of table([['  MESSAGE', 'FIRST SENT', 'RECEIVES', 'CONTENT'], ...rows])) io.out(line);
-    return ExitCode.OK;
-  });
+  handle<ListOptions>(list, io, exit, async () => (await import('../actions/dlq.js')).listLetters);
 
   const redrive = new Command('redrive')
     .description('send the messages of the dead-letter queue back to the queue, then remove them from it')
@@ -58,24 +30,7 @@ export function dlqCommand(io: Io, exit: ExitSink): Command {
     .option('--queue-url <url>', 'queue to send them to (default: $TIDEMARK_QUEUE_URL)')
     .option('--max <n>', 'move at most this many messages (default: all)', positiveInteger)
     .option('--json', 'print as JSON: RedriveReport');
-  handle<RedriveOptions>(redrive, io, exit, async ({ session, options }) => {
-    const dlqUrl = queueUrlFrom(options.dlqUrl, 'TIDEMARK_DLQ_URL', '--dlq-url', 'dead-letter queue');
-    const queueUrl = queueUrlFrom(options.queueUrl, 'TIDEMARK_QUEUE_URL', '--queue-url', 'queue');
-    const report = await redriveDeadLetters(sqsFor(session, dlqUrl), {
-      dlqUrl,
-      queueUrl,
-      ...(options.max === undefined ? {} : { max: options.max }),
-    });
-    if (options.json) io.out(JSON.stringify(report, null, 2));
-    else {
-      io.out(`${report.moved} messages moved from ${dlqUrl} to ${queueUrl}`);
-      for (const failure of report.failed)
-        io.out(`  not moved ${failure.messageId}: ${failure.code} ${failure.message}`);
-      for (const failure of report.notDeleted)
-        io.out(`  sent but not removed ${failure.messageId} (it will be delivered twice): ${failure.code}`);
-    }
-    return report.failed.length > 0 ? ExitCode.FAILED : ExitCode.OK;
-  });
+  handle<RedriveOptions>(redrive, io, exit, async () => (await import('../actions/dlq.js')).redriveLetters);
 
   return new Command('dlq')
     .description(
@@ -83,37 +38,6 @@ export function dlqCommand(io: Io, exit: ExitSink): Command {
     )
     .addCommand(list)
     .addCommand(redrive);
-}
-
-/** A queue URL from its option or environment variable; a usage error naming both when neither is set. */
-function queueUrlFrom(option: string | undefined, variable: string, flag: string, what: string): string {
-  const url = option ?? process.env[variable];
-  if (!url) throw new InputError(`no ${what} URL: pass ${flag} or set ${variable}`);
-  if (!URL.canParse(url)) throw new InputError(`${flag} ${url} is not a URL`);
-  return url;
-}
-
-/** The SQS client of the queue's region (from its URL, else the selected region). */
-function sqsFor(session: Session, queueUrl: string) {
-  return session.clients().sqs(queueRegion(queueUrl) ?? session.regions()[0] ?? 'us-east-1');
-}
-
-/** What a dead message is, on one line. */
-function describeContent(content: MessageSummary): string {
-  switch (content.kind) {
-    case 'unparseable':
-      return `unparseable: ${content.reason}`;
-    case 'work-item':
-      return `work item ${content.item.sliceId}: ${content.item.type} in ${content.item.region} (baseline ${content.item.label})`;
-    case 'events':
-      return content.events
-        .map((event) => {
-          const name = event.cause?.eventName ?? 'event';
-          if (event.skipped) return `${name}: skipped (${event.skipped.reason})`;
-          return `${name} → ${event.resources.map((r) => `${r.type} ${r.id} (${r.region})`).join(', ')}`;
-        })
-        .join('; ');
-  }
 }
 
 function positiveInteger(value: string): number {

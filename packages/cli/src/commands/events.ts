@@ -1,9 +1,6 @@
-import { mapEvents, parseEventInput } from '@tidemark/core';
 import { Command } from 'commander';
-import { ExitCode, type ExitSink, handle } from '../command.js';
+import { type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { renderMappedEvents } from '../render/events.js';
-import { readInputs } from './inputs.js';
 
 /** `tidemark events map`: what events touch, without calling AWS. */
 export function eventsCommand(io: Io, exit: ExitSink): Command {
@@ -16,12 +13,11 @@ export function eventsCommand(io: Io, exit: ExitSink): Command {
       'event files (JSON, JSON array, NDJSON, CloudTrail log, SQS batch); - or none for stdin',
     )
     .option('--json', 'print as JSON: { events: MappedEvent[] }');
-  handle<Record<string, never>, [string[]]>(map, io, exit, async ({ options }, files) => {
-    const inputs = await readInputs(files);
-    const events = mapEvents(inputs.flatMap((input) => parseEventInput(input.text, input.origin)));
-    if (options.json) io.out(JSON.stringify({ events }, null, 2));
-    else renderMappedEvents(io, events);
-    return ExitCode.OK;
-  });
+  handle<Record<string, never>, [string[]]>(
+    map,
+    io,
+    exit,
+    async () => (await import('../actions/events.js')).mapEventFiles,
+  );
   return new Command('events').description('work with CloudTrail and S3 events').addCommand(map);
 }

@@ -1,8 +1,6 @@
-import { history, resolveResource } from '@tidemark/core';
 import { Command } from 'commander';
-import { ExitCode, type ExitSink, handle } from '../command.js';
+import { type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { describeCause, describeResource, renderChanges } from '../render/entries.js';
 
 /** `tidemark history RESOURCE`: every version of one resource and what changed in each. */
 export function historyCommand(io: Io, exit: ExitSink): Command {
@@ -14,21 +12,6 @@ export function historyCommand(io: Io, exit: ExitSink): Command {
     command,
     io,
     exit,
-    async ({ session, options }, reference) => {
-      const store = await session.store();
-      const resource = resolveResource(store, reference, options.region);
-      const versions = await history(store, resource);
-      if (options.json) {
-        io.out(JSON.stringify({ resource, versions }, null, 2));
-        return ExitCode.OK;
-      }
-      io.out(`${describeResource({ resource })}: ${versions.length} versions`);
-      for (const version of versions) {
-        const state = version.deleted ? ' DELETED' : '';
-        io.out(`  v${version.seq}  ${version.capturedAt}  ${describeCause(version.cause)}${state}`);
-        if (version.seq > 1) renderChanges(io, version.changes);
-      }
-      return ExitCode.OK;
-    },
+    async () => (await import('../actions/history.js')).history,
   );
 }

@@ -1,29 +1,14 @@
-import {
-  InputError,
-  parseAge,
-  resolveTime,
-  StoreError,
-  StoreLayout,
-  type WatchProgress,
-  type WatchSummary,
-  watchCloudTrail,
-  watchedRegions,
-} from '@tidemark/core';
 import { Command } from 'commander';
-import { ExitCode, type ExitSink, handle } from '../command.js';
+import { type ExitSink, handle } from '../command.js';
 import type { Io } from '../io.js';
-import { describeCause, describeResource } from '../render/entries.js';
-import { renderGaps } from '../render/gaps.js';
 
-interface WatchCommandOptions {
+/** Options of `tidemark watch`. */
+export interface WatchCommandOptions {
   interval?: string;
   since?: string;
   from?: string;
   once?: boolean;
 }
-
-/** Exit code of a second Ctrl-C: 128 + SIGINT. */
-const INTERRUPTED = 130;
 
 const NOTES = `
 Reads the mutating management events of every selected region (and of us-east-1 for global services) from
@@ -48,101 +33,10 @@ export function watchCommand(io: Io, exit: ExitSink): Command {
     .option('--once', 'poll every region once, then exit (for cron and scripts)')
     .option('--json', 'print NDJSON: a line per capture, poll and failed lookup, then the WatchSummary')
     .addHelpText('after', NOTES);
-  return handle<WatchCommandOptions>(command, io, exit, async ({ session, options }) => {
-    const now = new Date();
-    const baselines = (await session.store()).baselines();
-    const from = options.from === undefined ? undefined : resolveTime(options.from, baselines, now);
-    const start = options.since === undefined ? undefined : resolveTime(options.since, baselines, now);
-    const intervalMs =
-      options.interval === undefined ? undefined : durationMs('--interval', options.interval);
-    const engine = await session.engine();
-    const regions = watchedRegions(session.regions(), engine.registry).map((watched) => watched.region);
-    const controller = new AbortController();
-    const stop = () => {
-      if (controller.signal.aborted) process.exit(INTERRUPTED);
-      io.err('stopping: finishing the captures in flight (Ctrl-C again to exit at once)');
-      controller.abort();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    try {
-      if (!options.json)
-        io.err(
-          `watching account ${engine.account} in ${regions.join(', ')}${options.once ? ' once' : ''}; Ctrl-C to stop`,
-        );
-      const summary = await watchCloudTrail(engine, {
-        regions: session.regions(),
-        signal: controller.signal,
-        once: options.once === true,
-        ...(from ? { from } : {}),
-        ...(start ? { start } : {}),
-        ...(intervalMs === undefined ? {} : { intervalMs }),
-        onProgress: (progress) =>
-          options.json ? io.out(JSON.stringify(progress)) : renderProgress(io, progress),
-      }).catch(withCheckpointHint);
-      if (options.json) io.out(JSON.stringify({ kind: 'summary', ...summary }));
-      else renderSummary(io, summary);
-      return summary.failures.length > 0 || summary.lookupErrors.length > 0 ? ExitCode.FAILED : ExitCode.OK;
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
-  });
-}
-
-/** A checkpoint that cannot be read is replaced by starting again from a given time: say how. */
-function withCheckpointHint(error: unknown): never {
-  if (error instanceof StoreError && error.key?.startsWith(`${StoreLayout.CHECKPOINTS}watch/`))
-    throw new StoreError(`${error.message}; to start again from a given time, use --from <time>`, {
-      key: error.key,
-      cause: error.cause,
-    });
-  throw error;
-}
-
-/** Milliseconds of an age of at least a second, such as `30s` or `5m`; anything else is refused. */
-function durationMs(option: string, spec: string): number {
-  const age = parseAge(spec);
-  if (age === undefined || age < 1000)
-    throw new InputError(`${option} ${spec}: expected an age of at least one second, such as 30s or 5m`);
-  return age;
-}
-
-/** A capture on standard output as it happens; lookups that failed on standard error; polls as progress. */
-function renderProgress(io: Io, progress: WatchProgress): void {
-  switch (progress.kind) {
-    case 'capture': {
-      const outcome =
-        progress.status === 'appended' ? (progress.deleted ? 'deleted' : 'new version') : progress.status;
-      const version = progress.seq ? ` v${progress.seq}` : '';
-      const error = progress.error ? `: ${progress.error}` : '';
-      io.out(
-        `${progress.cause.eventTime ?? '-'}  ${describeCause(progress.cause)}  ${describeResource(progress)}  ${outcome}${version}${error}`,
-      );
-      return;
-    }
-    case 'poll':
-      io.progress(`${progress.region}: read through ${progress.through}, ${progress.fresh} new events`);
-      return;
-    case 'lookup-error':
-      io.err(
-        `${progress.region}: cannot read CloudTrail event history (${progress.error}); trying again next poll`,
-      );
-      return;
-  }
-}
-
-function renderSummary(io: Io, summary: WatchSummary): void {
-  const { captures } = summary;
-  io.progress('');
-  io.out(
-    `watched account ${summary.account} in ${summary.regions.join(', ')}: ${summary.polls} polls, ${summary.events} new events (${summary.skipped} named nothing to capture)`,
+  return handle<WatchCommandOptions>(
+    command,
+    io,
+    exit,
+    async () => (await import('../actions/watch.js')).watch,
   );
-  io.out(
-    `  ${captures.appended} new versions, ${captures.unchanged} unchanged, ${captures.gap} gaps, ${captures.failed} failed`,
-  );
-  renderGaps(io, summary.gaps);
-  for (const failure of summary.failures)
-    io.out(`  failed  ${failure.resource.type} ${failure.resource.id}: ${failure.error}`);
-  for (const failure of summary.lookupErrors) io.out(`  lookup failed  ${failure.region}: ${failure.error}`);
 }

@@ -34,9 +34,8 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
   const folder = path.resolve(DEMO_FOLDER);
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  process.env.TIDEMARK_STORE = path.join(folder, 'store');
-  process.env.TIDEMARK_KEY_FILE = path.join(folder, 'secret.key');
-  const account = await SimulatedAccount.start();
+  const store = path.join(folder, 'store');
+  const account = await useDemoEnvironment(store, path.join(folder, 'secret.key'));
   const secret = 'sk_live_51SimulatedSecretValue0123456789';
   try {
     const say = (text: string) => io.out(`\n${pc.bold(pc.cyan('▸'))} ${pc.bold(text)}`);
@@ -49,7 +48,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
 
     io.out(pc.bold('Tidemark demo: continuous backup and time travel for an AWS account'));
     io.out(
-      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets, and booking, email and image Lambda functions. No AWS credentials are used; the store is ${path.relative(process.cwd(), process.env.TIDEMARK_STORE)}.`,
+      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets, and booking, email and image Lambda functions. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
     );
 
     say('1. Take the first baseline: every bucket with its objects, every function with its code.');
@@ -113,7 +112,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
 
     say('10. Every hash in the store checks out, and no secret is stored in plain text.');
     const verified = await tidemark('verify');
-    const leaks = await countOccurrences(process.env.TIDEMARK_STORE, [secret, 'sk_live_51Rotated']);
+    const leaks = await countOccurrences(store, [secret, 'sk_live_51Rotated']);
     io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);
     io.out(
       `\nExplore further: TIDEMARK_STORE=${DEMO_FOLDER}/store TIDEMARK_KEY_FILE=${DEMO_FOLDER}/secret.key npx tidemark --help`,
@@ -122,6 +121,24 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
   } finally {
     await account.stop();
   }
+}
+
+/**
+ * Sets the demo's own environment, whatever the caller's shell holds: no AWS or Tidemark setting of the caller's
+ * (a region, a profile, an endpoint, another store) reaches its commands. It starts the simulated account, sets
+ * its region and the demo's store and key file, and returns the account.
+ */
+async function useDemoEnvironment(store: string, keyFile: string): Promise<SimulatedAccount> {
+  for (const name of Object.keys(process.env))
+    if (/^(AWS|TIDEMARK)_/.test(name) && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
+      delete process.env[name];
+  const account = await SimulatedAccount.start();
+  Object.assign(process.env, {
+    AWS_REGION: account.region,
+    TIDEMARK_STORE: store,
+    TIDEMARK_KEY_FILE: keyFile,
+  });
+  return account;
 }
 
 async function writeEvents(folder: string, name: string, events: readonly SimulatedEvent[]): Promise<string> {

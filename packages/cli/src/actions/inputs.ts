@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { type IngestInput, InputError } from '@tidemark/core';
+import type { IngestInput } from '@tidemark/core/capture';
+import { InputError } from '@tidemark/core/errors';
 
 /** Reads event inputs: each file named, or standard input for `-` or no file at all. */
 export async function readInputs(files: readonly string[]): Promise<IngestInput[]> {

@@ -1,0 +1,12 @@
+/** `@tidemark/core/capture`: the capture engine and what runs it (a baseline, an ingest of events). */
+export {
+  type BaselineOptions,
+  type BaselineReport,
+  type ManifestSummary,
+  runBaseline,
+} from './baseline.js';
+export type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
+export { CaptureEngine, type CaptureEngineOptions } from './engine.js';
+export { type IngestedCapture, type IngestInput, type IngestReport, ingestEvents } from './ingest.js';
+export type { CaptureOutcome } from './outcome.js';
+export type { CaptureFailure, TypeTally } from './tally.js';
