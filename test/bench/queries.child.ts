@@ -66,19 +66,18 @@ function summary(diff: Awaited<ReturnType<typeof diffStates>>): string {
   return `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`;
 }
 
+/** `tidemark reindex` of a local store: open (no index: a rebuild), rebuild, close (the journal checkpointed). */
 async function reindex(folder: string): Promise<QueryChildResult> {
   const start = performance.now();
   const store = await VersionStore.open(folder);
+  let summary: string;
   try {
     const report = await store.rebuildIndex();
-    return {
-      ms: performance.now() - start,
-      summary: `${report.versions.toLocaleString('en-US')} versions, ${report.invalid.length} invalid`,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    };
+    summary = `${report.versions.toLocaleString('en-US')} versions, ${report.invalid.length} invalid`;
   } finally {
     store.close();
   }
+  return { ms: performance.now() - start, summary, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 /** Indexes every record in capture order, a consumer batch per transaction, as the deployed pipeline grows it. */

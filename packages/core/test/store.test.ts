@@ -97,6 +97,21 @@ describe('VersionStore', () => {
     expect(before.state.map((v) => v.resource.id)).toEqual(['b1', 'b2']);
   });
 
+  it('replaces an index file that is not a database (a crash during a rebuild) with a rebuilt one', async () => {
+    for (const n of [1, 2])
+      await store.append(
+        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
+      );
+    const before = store.index.stateAt('2026-01-03T00:00:00.000Z');
+    store.close();
+    await writeFile(path.join(folder, 'index.sqlite'), Buffer.alloc(8192, 0x5a));
+
+    store = await VersionStore.open(folder);
+
+    expect(store.index.stateAt('2026-01-03T00:00:00.000Z')).toEqual(before);
+    expect(before.map((v) => v.resource.id)).toEqual(['b1', 'b2']);
+  });
+
   it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {
     const baseline = (label: string) => store.appendBaseline(baselineDraft(label));
     const first = await baseline(store.nextBaselineLabel());

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../canonical/canonicalise.js';
 import { StoreError } from '../errors.js';
@@ -15,6 +16,7 @@ import { type RecordAddress, resourceFolder } from './layout.js';
 import type { BaselineManifest, BaselineSummary, Hashed, VersionCause, VersionRecord } from './records.js';
 import {
   inTransaction,
+  isUnreadableDatabase,
   openSqlite,
   type SqliteDatabase,
   type SqliteDriver,
@@ -115,14 +117,37 @@ export class IndexDb {
   /** Whether a {@link reload} is under way, in its own transaction. */
   #reloading = false;
 
+  /**
+   * Opens the index in `file`, creating it when missing. A file SQLite cannot read as a database (the OS crashed
+   * during a rebuild) is deleted and created anew: the index is a cache, and a new one is rebuilt from the store.
+   */
   constructor(file: string, driver?: SqliteDriver) {
     this.file = file;
-    this.#db = openSqlite(file, driver);
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;');
-    this.#db.exec('PRAGMA cache_size = -32768;');
-    this.#db.exec(TABLES);
-    if (this.#meta(Meta.SCHEMA) !== INDEX_SCHEMA_VERSION) this.#reset();
-    this.#db.exec(CREATE_SECONDARY_INDEXES);
+    try {
+      this.#db = this.#open(driver);
+    } catch (error) {
+      if (!isUnreadableDatabase(error)) throw error;
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      this.#db = this.#open(driver);
+    }
+  }
+
+  #open(driver: SqliteDriver | undefined): SqliteDatabase {
+    const db = openSqlite(this.file, driver);
+    try {
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;');
+      db.exec('PRAGMA cache_size = -32768;');
+      db.exec(TABLES);
+      const schema = db.prepare('SELECT value FROM meta WHERE key = ?').get(Meta.SCHEMA) as
+        | { value: string }
+        | undefined;
+      if (schema?.value !== INDEX_SCHEMA_VERSION) IndexDb.#reset(db);
+      db.exec(CREATE_SECONDARY_INDEXES);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /** The index file of a store whose caches live in `folder`. */
@@ -135,11 +160,11 @@ export class IndexDb {
   }
 
   /** Drops every table (an index of an older schema) and creates them anew. */
-  #reset(): void {
-    this.#db.exec(`${DROP_SECONDARY_INDEXES} DROP TABLE IF EXISTS versions; DROP TABLE IF EXISTS resources; DROP TABLE IF EXISTS kinds;
-      DROP TABLE IF EXISTS baselines; DELETE FROM meta;`);
-    this.#db.exec(TABLES);
-    this.#setMeta(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
+  static #reset(db: SqliteDatabase): void {
+    db.exec(`${DROP_SECONDARY_INDEXES} DROP TABLE IF EXISTS versions; DROP TABLE IF EXISTS resources;
+      DROP TABLE IF EXISTS kinds; DROP TABLE IF EXISTS baselines; DELETE FROM meta;`);
+    db.exec(TABLES);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
   }
 
   /** Adds versions (idempotent: a version already indexed is left as it is). */
@@ -220,7 +245,9 @@ export class IndexDb {
    */
   async reload<T>(load: () => Promise<T>): Promise<T> {
     this.clear();
-    this.#db.exec(`${DROP_SECONDARY_INDEXES} BEGIN IMMEDIATE;`);
+    // A rebuild writes the whole index: without a sync per checkpoint, the journal's pages go to the file at the
+    // speed of memory. A crash leaves an index without a journal checkpoint, which the next open rebuilds.
+    this.#db.exec(`${DROP_SECONDARY_INDEXES} PRAGMA synchronous = OFF; BEGIN IMMEDIATE;`);
     this.#reloading = true;
     try {
       const loaded = await load();
@@ -232,7 +259,9 @@ export class IndexDb {
     } finally {
       this.#reloading = false;
       this.#db.exec(CREATE_SECONDARY_INDEXES);
-      this.#db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+      this.#db.exec(
+        'PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA synchronous = NORMAL;',
+      );
     }
   }
 

@@ -104,6 +104,18 @@ function openBetterSqlite3(file: string): SqliteDatabase {
   };
 }
 
+/** SQLite's result codes for a file it cannot read as a database. */
+const UNREADABLE = { SQLITE_CORRUPT: 11, SQLITE_NOTADB: 26 } as const;
+
+/**
+ * Whether an error of either driver says the file is not a readable database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`):
+ * better-sqlite3 names the code, node:sqlite numbers it.
+ */
+export function isUnreadableDatabase(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  return Object.entries(UNREADABLE).some(([name, number]) => code === name || errcode === number);
+}
+
 /**
  * Runs `fn` in one transaction: committed when it returns, rolled back when it throws.
  *

@@ -330,7 +330,9 @@ export class VersionStore {
     schema: { parse(value: unknown): T },
   ): Hashed<T> {
     try {
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      const text = (
+        Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      ).toString('utf8');
       return { hash: hash ?? sha256Hex(bytes), record: schema.parse(JSON.parse(text)) };
     } catch (error) {
       throw new InvalidRecordError(key, this.backend.location, error);
