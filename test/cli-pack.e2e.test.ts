@@ -89,16 +89,21 @@ describe('the packed tidemark CLI', () => {
     expect(packed.find((file) => file.path === 'bin/tidemark.js')?.mode).toBe(0o755);
   });
 
-  it('declares as dependencies only what the bundle leaves out, at the versions the lockfile pins', async () => {
+  it('declares only what the bundle leaves out, at the versions the lockfile pins: better-sqlite3, optional', async () => {
     const manifest = JSON.parse(
       await readFile(path.join(installed, 'node_modules', '@tidemark', 'cli', 'package.json'), 'utf8'),
-    ) as { dependencies: Record<string, string>; private?: boolean };
+    ) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+      private?: boolean;
+    };
     const lock = JSON.parse(await readFile(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { version?: string }>;
     };
 
     expect(manifest.private).toBeUndefined();
-    expect(manifest.dependencies).toEqual({
+    expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.optionalDependencies).toEqual({
       'better-sqlite3': lock.packages['node_modules/better-sqlite3']?.version,
     });
   });

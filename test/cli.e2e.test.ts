@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaselineReport, MappedEvent, StateEntry } from '@tidemark/core';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { CliResult } from './support/cli.js';
+import { overrideEnvironment } from './support/environment.js';
 import { withCli, withSimulatedAccount } from './support/fixtures.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'cloudtrail');
@@ -80,17 +82,18 @@ describe('tidemark against the simulated account', () => {
 
   it('resolves a bare id whatever the default region, and says when a region is not in the store', async () => {
     await env.cli.json<BaselineReport>('baseline');
-    vi.stubEnv('AWS_REGION', 'eu-central-1');
-    onTestFinished(() => {
-      vi.unstubAllEnvs();
-    });
-
-    const history = await env.cli.json<{ resource: { region: string } }>(
-      'history',
-      'sailjada.com/index.html',
-    );
-    const state = await env.cli.run('state', '--region', 'eu-central-1');
-    const show = await env.cli.run('show', 'sailjada.com/index.html', '--region', 'eu-central-1');
+    const restore = overrideEnvironment({ AWS_REGION: 'eu-central-1' });
+    let results: [{ resource: { region: string } }, CliResult, CliResult];
+    try {
+      results = [
+        await env.cli.json<{ resource: { region: string } }>('history', 'sailjada.com/index.html'),
+        await env.cli.run('state', '--region', 'eu-central-1'),
+        await env.cli.run('show', 'sailjada.com/index.html', '--region', 'eu-central-1'),
+      ];
+    } finally {
+      restore();
+    }
+    const [history, state, show] = results;
 
     expect(history.resource.region).toBe('us-east-1');
     for (const result of [state, show]) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSqliteDriver } from '../packages/core/src/store/sqlite.js';
 import { builtBin } from './support/built-cli.js';
 import { nodeBinary, runNode } from './support/node-runtime.js';
 
@@ -9,6 +10,8 @@ const SCRIPT = path.join(import.meta.dirname, 'support', 'index-answers.mjs');
 
 /** What `index-answers.mjs` prints: the index's answers after opening the store, and after appending. */
 interface Answers {
+  /** The Node that answered: 24 and later use node:sqlite, older ones better-sqlite3. */
+  readonly node: string;
   readonly opened: { readonly states: unknown[][]; readonly between: unknown[] } & Record<string, unknown>;
   readonly appended?: Answers['opened'];
   readonly restoredFrom: string | null;
@@ -47,6 +50,10 @@ describe('the index on both SQLite drivers', () => {
     const restored = await answers(process.execPath, 'cache-20-restored');
     const refreshed = await answers(process.execPath, 'cache-20');
 
+    expect([written.node, onNode24.node].map((version) => defaultSqliteDriver(version))).toEqual([
+      'better-sqlite3',
+      'node:sqlite',
+    ]);
     expect(Math.min(...written.opened.states.map((state) => state.length))).toBeGreaterThan(5);
     expect(written.opened.between.length).toBeGreaterThan(5);
     expect(onNode24.opened).toEqual(written.opened);

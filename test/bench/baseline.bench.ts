@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type BaselineReport, runBaseline, VersionStore } from '@tidemark/core';
@@ -16,6 +14,7 @@ import {
   REPO_ROOT,
   Report,
   round,
+  runBenchChild,
   timed,
   withEnvironment,
   withSimulatedRig,
@@ -196,7 +195,7 @@ async function largeObjectCapture(out: Report, log: (line: string) => void): Pro
               account: ACCOUNT,
               region: REGION,
             };
-            const { ms, result } = await timed(() => runBundledChild<LargeCaptureResult>(child, options));
+            const { ms, result } = await timed(() => runBenchChild<LargeCaptureResult>(child, options));
             const rssNotes = [
               `${round(result.readyRssBytes / MB)} MB once loaded, before the capture`,
               `sampled: heap ≤ ${round(result.sampled.heapUsed / MB)} MB, array buffers ≤ ${round(result.sampled.arrayBuffers / MB)} MB`,
@@ -273,23 +272,6 @@ async function bundleChild(folder: string): Promise<string> {
   });
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
   return outfile;
-}
-
-/** Runs a bundled child with plain Node and `request` as JSON in argv[2]; returns the JSON of its last line. */
-async function runBundledChild<T>(bundle: string, request: unknown): Promise<T> {
-  const child = spawn(process.execPath, [bundle, JSON.stringify(request)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const line = stdout.trim().split('\n').at(-1);
-  if (code !== 0 || !line) throw new Error(`${path.basename(bundle)} exited with code ${code}`);
-  return JSON.parse(line) as T;
 }
 
 /** The sha256 of a blob read back through the store the child wrote to; undefined without a blob. */

@@ -381,11 +381,13 @@ export function sqsOperation(request: ClientRequest): string {
 }
 
 /**
- * Runs a bench child script through tsx (as the CLI runs), alone in its process so that its time and peak RSS
- * are its own, with `request` as JSON in argv[2]; returns the JSON of the last line it printed.
+ * Runs a bench child script alone in its process, so that its time and peak RSS are its own, with `request` as
+ * JSON in argv[2]; returns the JSON of the last line it printed. A `.ts` script runs through tsx; a bundle (`.js`,
+ * `.mjs`) with plain Node, as the built CLI and the Lambda functions run.
  */
 export async function runBenchChild<T>(script: string, request: unknown): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(request)], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, JSON.stringify(request)], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],

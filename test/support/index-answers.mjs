@@ -122,7 +122,7 @@ if (flags.includes('--write')) {
   store.close();
 }
 const store = await VersionStore.open(folder, { cacheDirectory });
-const printed = { opened: answers(store) };
+const printed = { node: process.versions.node, opened: answers(store) };
 if (flags.includes('--append')) {
   await appendRound(store, 1, 48);
   printed.appended = answers(store);

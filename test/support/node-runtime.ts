@@ -16,24 +16,42 @@ export function runtimeNodeMajor(runtime: string): number {
   return Number(major);
 }
 
+/**
+ * The Node release tests run for each major, pinned so that every run (and CI) runs the same binary: the npm
+ * registry's `node` package of that version. Move it forward with Lambda's runtime.
+ */
+const NODE_RELEASES: Readonly<Record<number, string>> = { 24: '24.21.0' };
+
 const binaries = new Map<number, Promise<string>>();
 
 /**
- * The path of a Node binary of major version `major`, brought by the npm registry's `node` package
- * (`npx -y -p node@<major> node -p process.execPath`): fetched once into npm's cache, then found there; asked
- * once per process.
+ * The path of the pinned Node binary of major version `major` ({@link NODE_RELEASES}), brought by the npm
+ * registry's `node` package (`npx -y -p node@<version> node -p process.execPath`): fetched once into npm's cache,
+ * then found there; asked once per process.
  *
  * @example
  * const node24 = await nodeBinary(24);
  * const result = await runNode(node24, ['packages/cli/bin/tidemark.js', '--version']);
  */
 export function nodeBinary(major: number = LAMBDA_NODE_MAJOR): Promise<string> {
+  const release = NODE_RELEASES[major];
+  if (!release) return Promise.reject(new Error(`no Node ${major} release is pinned in NODE_RELEASES`));
   let binary = binaries.get(major);
   if (!binary) {
-    binary = execFileAsync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
+    binary = execFileAsync('npx', ['-y', '-p', `node@${release}`, 'node', '-p', 'process.execPath'], {
       env: withoutNodeOptions(process.env),
       timeout: 300_000,
-    }).then(({ stdout }) => stdout.trim());
+    }).then(
+      ({ stdout }) => stdout.trim(),
+      (error: Error & { stderr?: string }) => {
+        throw new Error(
+          `cannot get Node ${release} from the npm registry's node package: ${error.stderr ?? error.message}`,
+          {
+            cause: error,
+          },
+        );
+      },
+    );
     binary.catch(() => binaries.delete(major));
     binaries.set(major, binary);
   }

@@ -44,7 +44,7 @@ export interface SstBuild {
 }
 
 /** Variables of the caller that must not reach the build: AWS settings, Tidemark's, SST's, the test runner's. */
-const CALLER_ONLY = /^(AWS_|TIDEMARK_|SST_|VITEST|NODE_ENV$|NODE_OPTIONS$)/;
+const CALLER_ONLY = /^(AWS_|CDK_|TIDEMARK_|SST_|VITEST|NODE_ENV$|NODE_OPTIONS$)/;
 
 /**
  * Runs the real `sst build --stage <stage> --to <to>` of this repository, as a deployment would build it: SST

@@ -2,7 +2,8 @@
  * Bundles the `tidemark` command (`npm run build` runs it after `tsc -b`): the CLI with `@tidemark/core`, the AWS
  * SDK and every other dependency, as ESM for Node 20 and later, split so that each command's action and what it
  * needs (the store, the SDK clients, the capture engine) is a chunk loaded only when the command runs. Only
- * better-sqlite3 (native; unused on Node 24, which has `node:sqlite`) is left out, and must be a declared dependency.
+ * better-sqlite3 (native; unused on Node 24, which has `node:sqlite`) is left out, and must be a declared (optional)
+ * dependency.
  *
  * Writes `dist/tidemark.js` (the command, which `bin/tidemark.js` imports), `dist/index.js` (`main`, for
  * embedding) and `dist/chunks/`; and, not shipped, the demo in `dist/demo/`. Sources are read through the
@@ -25,6 +26,7 @@ const METAFILE = path.join(DIST, 'meta.json');
 interface PackageJson {
   readonly version: string;
   readonly dependencies?: Readonly<Record<string, string>>;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
 }
 
 /** One bundle: its entry points (`src/…` without extension) and where it goes. */
@@ -52,7 +54,8 @@ const BUILD_FILES = [
 ];
 
 const pkg = JSON.parse(await readFile(path.join(PACKAGE, 'package.json'), 'utf8')) as PackageJson;
-const external = Object.keys(pkg.dependencies ?? {});
+/** What the bundle leaves to `npm install`: the declared dependencies (better-sqlite3 is optional: Node 24 never loads it). */
+const external = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies });
 
 if (!process.argv.includes('--force') && (await upToDate())) process.exit(0);
 
@@ -115,7 +118,7 @@ function checkExternals(bundle: Bundle, metafile: Metafile): void {
     }
   if (undeclared.size > 0)
     throw new Error(
-      `the ${bundle.name} bundle imports ${[...undeclared].join(', ')} at run time: bundle it or declare it in dependencies`,
+      `the ${bundle.name} bundle imports ${[...undeclared].join(', ')} at run time: bundle it or declare it in (optional) dependencies`,
     );
 }
 

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../src/errors.js';
 import { readFilesUnder } from '../src/store/file-reader.js';
 import { LocalBackend } from '../src/store/local-backend.js';
 
@@ -88,16 +90,42 @@ describe('reading a whole folder of a local store', () => {
     for (let n = 0; n < 3_000; n++)
       files[`versions/${String(n % 50).padStart(2, '0')}/${n}.json`] = randomBytes(64);
     await lay(files);
+    for await (const _ of readFilesUnder(root, 'versions')) break;
+    const before = threads();
 
     let seen = 0;
+    let during = 0;
     for await (const batch of readFilesUnder(root, 'versions')) {
       seen += batch.length;
+      during = threads();
       break;
     }
 
     expect(seen).toBeGreaterThan(0);
     expect(seen).toBeLessThan(3_000);
-    // Reading again from the start still works: nothing was left locked by the stopped reader.
-    expect((await readAll('versions')).files).toHaveLength(3_000);
+    expect(during).toBe(before + 1);
+    expect(threads()).toBe(before);
+  });
+
+  it('reads several files larger than its buffers one after another, each whole', async () => {
+    const large = [1, 2, 3].map((n) => randomBytes(4 * 1024 * 1024 + n));
+    await lay(Object.fromEntries(large.map((bytes, n) => [`baselines/00000${n + 1}.json`, bytes])));
+
+    const { files } = await readAll('baselines');
+
+    expect(files.map((file) => file.sha256)).toEqual(large.map(sha256));
+  });
+
+  it('fails with a StoreError naming the folder when a file cannot be read', async () => {
+    await lay({ 'versions/a/1.json': Buffer.from('{}') });
+    await mkdir(path.join(root, 'elsewhere'));
+    await symlink(path.join(root, 'elsewhere'), path.join(root, 'versions', 'a', '2.json'));
+
+    await expect(readAll('versions')).rejects.toThrow(new StoreError(`cannot read versions in ${root}`));
   });
 });
+
+/** The threads of this process (Linux): a reader thread is one more while it runs. */
+function threads(): number {
+  return Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+}

@@ -197,6 +197,34 @@ describe('index snapshots of an S3 store', () => {
     expect(answers(garbled.store)).toEqual(expected);
   });
 
+  it('neither downloads nor keeps a snapshot of an older index schema: it rebuilds, then publishes one of its own', async () => {
+    const { snapshot, writer } = await storeWithSnapshot('older/');
+    const expected = answers(writer);
+    const counted = countedBackend('older/');
+    await counted.backend.put(
+      StoreLayout.INDEX_POINTER,
+      Buffer.from(JSON.stringify({ ...snapshot, indexSchema: '1' })),
+    );
+    counted.requests.length = 0;
+
+    const { store, warnings } = await openCold(counted.backend, scratch, { snapshotAfter: 10 });
+    opened.push(store);
+    const republished = await store.publishSnapshotIfDue();
+
+    expect(counted.gets()).not.toContain(snapshot.key);
+    expect(warnings).toEqual([
+      expect.stringContaining(`: ${snapshot.key} is of index schema 1, this version of Tidemark reads 2;`),
+    ]);
+    expect(answers(store)).toEqual(expected);
+    expect(republished?.indexSchema).toBe('2');
+    expect(
+      JSON.parse((await counted.backend.read(StoreLayout.INDEX_POINTER))?.toString() ?? '{}'),
+    ).toMatchObject({
+      key: republished?.key,
+      indexSchema: '2',
+    });
+  });
+
   it('publishes when enough records were indexed since the latest snapshot, and not when another writer just did', async () => {
     const { store: first } = await open('due/', { snapshotAfter: 3 });
     const { store: second } = await open('due/', { snapshotAfter: 3 });

@@ -3,18 +3,40 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sha256Hex } from '../src/canonical/canonicalise.js';
+import { canonicalJson, sha256Hex } from '../src/canonical/canonicalise.js';
+import { StoreError } from '../src/errors.js';
+import { rebuildIndex } from '../src/store/index-sync.js';
 import {
   baselineKey,
   blobKey,
   journalEntry,
   journalKey,
+  resourceFolder,
   StoreLayout,
   versionKey,
 } from '../src/store/layout.js';
+import type { VersionRecord } from '../src/store/records.js';
+import { openSqlite } from '../src/store/sqlite.js';
 import { verifyStore } from '../src/store/verify.js';
 import { VersionStore } from '../src/store/version-store.js';
+import type { Json } from '../src/types/json.js';
+import type { ResourceRef } from '../src/types/resource.js';
 import { baselineDraft, draft, SITE_BUCKET } from './support/version-drafts.js';
+
+/** The tables of the index of Tidemark before its schema 2 (as an older CLI left it in a store's folder). */
+const SCHEMA_1 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE resources (rid TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX resources_type ON resources (type, region);
+CREATE TABLE versions (
+  rid TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, captured_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (rid, seq)
+) WITHOUT ROWID;
+CREATE INDEX versions_time ON versions (captured_at);
+CREATE TABLE baselines (
+  seq INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
+  started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL
+);`;
 
 const bucket = SITE_BUCKET;
 
@@ -110,6 +132,86 @@ describe('VersionStore', () => {
 
     expect(store.index.stateAt('2026-01-03T00:00:00.000Z')).toEqual(before);
     expect(before.map((v) => v.resource.id)).toEqual(['b1', 'b2']);
+  });
+
+  it('empties an index an older Tidemark made (schema 1) and rebuilds it, with the same answers', async () => {
+    for (const n of [1, 2])
+      await store.append(
+        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
+      );
+    const before = store.index.stateAt('2026-01-03T00:00:00.000Z');
+    store.close();
+    const file = path.join(folder, 'index.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
+    const old = openSqlite(file);
+    old.exec(SCHEMA_1);
+    old.exec(`INSERT INTO meta VALUES ('schema', '1'), ('journal-checkpoint', '2026-01-05T00:00:00.000Z');
+      INSERT INTO resources VALUES ('${'0'.repeat(40)}', '123456789012', 'us-east-1', 'AWS::S3::Bucket', 'gone');`);
+    old.close();
+
+    store = await VersionStore.open(folder);
+
+    expect(store.index.schemaVersion()).toBe('2');
+    expect(store.index.stateAt('2026-01-03T00:00:00.000Z')).toEqual(before);
+    expect(store.index.findResources({ id: 'gone' })).toEqual([]);
+  });
+
+  it('files a version under its own resource after another process rebuilt the index it shares', async () => {
+    // Two ids whose store folders sort opposite to the order they are first captured in: a rebuild numbers them anew.
+    const [first, second] = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6']
+      .map((id) => ({ ...bucket, id }))
+      .sort((a, b) => (resourceFolder(a) < resourceFolder(b) ? 1 : -1)) as ResourceRef[];
+    const other = await VersionStore.open(folder);
+    try {
+      await store.append(await draft(store, first as ResourceRef, { n: 1 }, '2026-01-01T00:00:00.000Z'));
+      await other.append(await draft(other, second as ResourceRef, { n: 2 }, '2026-01-02T00:00:00.000Z'));
+      await rebuildIndex(store);
+
+      await other.append(await draft(other, second as ResourceRef, { n: 3 }, '2026-01-03T00:00:00.000Z'));
+
+      expect(store.index.history(first as ResourceRef).map((v) => v.seq)).toEqual([1]);
+      expect(store.index.history(second as ResourceRef).map((v) => v.seq)).toEqual([1, 2]);
+      expect(other.latest(second as ResourceRef)?.record.seq).toBe(2);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('indexes on open a version its writer stored but stopped before indexing', async () => {
+    const { version: first } = await store.append(
+      await draft(store, bucket, { n: 1 }, '2026-01-01T00:00:00.000Z'),
+    );
+    // What a writer killed between writing the record (after its journal entry) and indexing it leaves behind.
+    const second = {
+      ...(first?.record as VersionRecord),
+      ...(await draft(store, bucket, { n: 2 }, '2026-01-02T00:00:00.000Z')),
+      seq: 2,
+      prev: first?.hash ?? null,
+    };
+    const key = versionKey(bucket, 2);
+    await store.backend.create(journalKey(key, new Date()), new Uint8Array());
+    await store.backend.create(key, Buffer.from(canonicalJson(second as unknown as Json), 'utf8'));
+    store.close();
+
+    store = await VersionStore.open(folder);
+
+    expect(store.index.history(bucket).map((v) => v.seq)).toEqual([1, 2]);
+    expect((await verifyStore(store)).ok).toBe(true);
+  });
+
+  it('refuses to write a version that would not be a valid record, and writes nothing', async () => {
+    const valid = await draft(store, bucket, { n: 1 }, '2026-01-01T00:00:00.000Z');
+
+    const appended = store.append({ ...valid, capturedAt: '2026-01-01T00:00:00Z' });
+
+    await expect(appended).rejects.toThrow(StoreError);
+    await expect(appended).rejects.toThrow(
+      `refusing to write ${versionKey(bucket, 1)}: it would not be a valid record`,
+    );
+    const written: string[] = [];
+    for await (const key of store.backend.list('')) if (!key.startsWith(StoreLayout.BLOBS)) written.push(key);
+    expect(written.filter((key) => key !== 'index.sqlite' && !key.startsWith('index.sqlite-'))).toEqual([]);
+    expect(store.index.history(bucket)).toEqual([]);
   });
 
   it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {

@@ -24,9 +24,11 @@ const BATCH_FILES = 256;
 
 /**
  * The reader thread's code. It is plain JavaScript in a string, so that it runs the same from the sources,
- * the built package and a bundle: it walks `folder` under `root` in lexical key order (as `list` does), reads
- * and hashes each file into the next free shared buffer, and posts each batch's keys, hashes and end offsets
- * once the buffer is full, waiting (`Atomics.wait`) until the caller has released the buffer it needs next.
+ * the built package and a bundle: it walks `folder` under `root` in the order `list` gives (each folder's
+ * entries sorted by name, depth first), reads and hashes each file into the next free shared buffer, and posts
+ * each batch's keys, hashes and end offsets once the buffer is full, waiting (`Atomics.wait`) until the caller
+ * has released the buffer it needs next. A file larger than a buffer is posted alone, in its own buffer, one
+ * at a time (the flag after the buffers' says one is out).
  */
 const READER_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -35,9 +37,10 @@ const { createHash } = require('node:crypto');
 const path = require('node:path');
 const { root, folder, buffers, busy: sharedBusy, batchFiles } = workerData;
 const busy = new Int32Array(sharedBusy);
+const OWN = buffers.length;
 let slot = 0, keys = [], hashes = [], ends = [], used = 0;
 function missing(error) { return error.code === 'ENOENT' || error.code === 'ENOTDIR'; }
-function claim() { while (Atomics.load(busy, slot) !== 0) Atomics.wait(busy, slot, 1); }
+function claim(flag) { while (Atomics.load(busy, flag) !== 0) Atomics.wait(busy, flag, 1); }
 function send() {
   if (keys.length === 0) return;
   Atomics.store(busy, slot, 1);
@@ -48,12 +51,14 @@ function add(key, content) {
   if (used + content.length > buffers[slot].byteLength) send();
   const hash = createHash('sha256').update(content).digest('hex');
   if (content.length > buffers[slot].byteLength) {
-    const own = Buffer.allocUnsafeSlow(content.length);
-    content.copy(own);
-    parentPort.postMessage({ key, hash, own: own.buffer }, [own.buffer]);
+    claim(OWN);
+    Atomics.store(busy, OWN, 1);
+    const whole = content.byteOffset === 0 && content.buffer.byteLength === content.length;
+    const own = whole ? content.buffer : content.buffer.slice(content.byteOffset, content.byteOffset + content.length);
+    parentPort.postMessage({ key, hash, own }, [own]);
     return;
   }
-  if (keys.length === 0) claim();
+  if (keys.length === 0) claim(slot);
   content.copy(Buffer.from(buffers[slot]), used);
   used += content.length;
   keys.push(key); hashes.push(hash); ends.push(used);
@@ -95,18 +100,26 @@ type ReaderMessage =
  */
 export async function* readFilesUnder(root: string, folder: string): AsyncGenerator<ReadFile[]> {
   const buffers = Array.from({ length: SHARED_BUFFERS }, () => new SharedArrayBuffer(SHARED_BUFFER_BYTES));
-  const busy = new Int32Array(new SharedArrayBuffer(4 * SHARED_BUFFERS));
+  // One flag per shared buffer (1: the reader filled it), and one for a large file's own buffer.
+  const busy = new Int32Array(new SharedArrayBuffer(4 * (SHARED_BUFFERS + 1)));
   /** Where the caller's batch is copied to: one buffer, reused. */
   const batch = Buffer.allocUnsafeSlow(SHARED_BUFFER_BYTES);
   const worker = new Worker(READER_THREAD, {
     eval: true,
     workerData: { root, folder, buffers, busy: busy.buffer, batchFiles: BATCH_FILES },
   });
-  const failed = new Promise<never>((_, reject) =>
+  const failed = new Promise<never>((_, reject) => {
     worker.once('error', (error) =>
       reject(new StoreError(`cannot read ${folder} in ${root}`, { cause: error })),
-    ),
-  );
+    );
+    // A reader that ends normally posts `done` first; one that dies (out of memory) says so here.
+    worker.once('exit', (code) => {
+      if (code !== 0)
+        reject(
+          new StoreError(`cannot read ${folder} in ${root}: the reader thread stopped (exit code ${code})`),
+        );
+    });
+  });
   failed.catch(() => undefined);
   const messages = on(worker, 'message') as AsyncIterableIterator<[ReaderMessage]>;
   try {
@@ -117,6 +130,8 @@ export async function* readFilesUnder(root: string, folder: string): AsyncGenera
       if ('done' in message) return;
       if ('own' in message) {
         yield [{ key: message.key, bytes: Buffer.from(message.own), sha256: message.hash }];
+        Atomics.store(busy, SHARED_BUFFERS, 0);
+        Atomics.notify(busy, SHARED_BUFFERS);
         continue;
       }
       // Copied out at once (decoding text from shared memory is slow), and the reader may fill the buffer again.

@@ -18,8 +18,8 @@ import {
   inTransaction,
   isUnreadableDatabase,
   openSqlite,
+  rollback,
   type SqliteDatabase,
-  type SqliteDriver,
   type SqliteStatement,
 } from './sqlite.js';
 
@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS baselines (
   started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL
 );
 `;
+
+/** How long a connection waits for another's write transaction (a rebuild of a large store takes a while). */
+const BUSY_TIMEOUT_MS = 120_000;
 
 /** Secondary indexes: dropped during a rebuild and created once at its end, which is much faster. */
 const SECONDARY_INDEXES: Readonly<Record<string, string>> = {
@@ -121,28 +124,30 @@ export class IndexDb {
    * Opens the index in `file`, creating it when missing. A file SQLite cannot read as a database (the OS crashed
    * during a rebuild) is deleted and created anew: the index is a cache, and a new one is rebuilt from the store.
    */
-  constructor(file: string, driver?: SqliteDriver) {
+  constructor(file: string) {
     this.file = file;
     try {
-      this.#db = this.#open(driver);
+      this.#db = this.#open();
     } catch (error) {
       if (!isUnreadableDatabase(error)) throw error;
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      this.#db = this.#open(driver);
+      this.#db = this.#open();
     }
   }
 
-  #open(driver: SqliteDriver | undefined): SqliteDatabase {
-    const db = openSqlite(this.file, driver);
+  /** Opens the file: an index of another schema (an older Tidemark's) is emptied first, then the tables made. */
+  #open(): SqliteDatabase {
+    const db = openSqlite(this.file);
     try {
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;');
-      db.exec('PRAGMA cache_size = -32768;');
-      db.exec(TABLES);
-      const schema = db.prepare('SELECT value FROM meta WHERE key = ?').get(Meta.SCHEMA) as
-        | { value: string }
-        | undefined;
-      if (schema?.value !== INDEX_SCHEMA_VERSION) IndexDb.#reset(db);
-      db.exec(CREATE_SECONDARY_INDEXES);
+      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
+        PRAGMA cache_size = -32768; CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+      inTransaction(db, () => {
+        const schema = db.prepare('SELECT value FROM meta WHERE key = ?').get(Meta.SCHEMA) as
+          | { value: string }
+          | undefined;
+        if (schema?.value !== INDEX_SCHEMA_VERSION) IndexDb.#reset(db);
+        db.exec(`${TABLES} ${CREATE_SECONDARY_INDEXES}`);
+      });
       return db;
     } catch (error) {
       db.close();
@@ -159,11 +164,10 @@ export class IndexDb {
     this.#db.close();
   }
 
-  /** Drops every table (an index of an older schema) and creates them anew. */
+  /** Drops every table of any schema (an index of an older one) and the meta keys, and marks the schema. */
   static #reset(db: SqliteDatabase): void {
-    db.exec(`${DROP_SECONDARY_INDEXES} DROP TABLE IF EXISTS versions; DROP TABLE IF EXISTS resources;
-      DROP TABLE IF EXISTS kinds; DROP TABLE IF EXISTS baselines; DELETE FROM meta;`);
-    db.exec(TABLES);
+    db.exec(`DROP TABLE IF EXISTS versions; DROP TABLE IF EXISTS resources; DROP TABLE IF EXISTS kinds;
+      DROP TABLE IF EXISTS baselines; DELETE FROM meta;`);
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
   }
 
@@ -197,11 +201,16 @@ export class IndexDb {
 
   /**
    * Runs `fn` in a transaction of its own, or in the transaction of the {@link reload} under way: a rebuild is
-   * one transaction, which is several times faster than many (each commit may checkpoint the journal).
+   * one transaction, which is several times faster than many. A transaction of its own forgets the row ids
+   * cached before it: another process may have rebuilt the index since, numbering resources anew.
    */
   #write(fn: () => void): void {
-    if (this.#reloading) fn();
-    else inTransaction(this.#db, fn);
+    if (this.#reloading) {
+      fn();
+      return;
+    }
+    this.#resources.forget();
+    inTransaction(this.#db, fn);
   }
 
   /** Adds a baseline's summary; its entries stay in the store. */
@@ -227,42 +236,39 @@ export class IndexDb {
     if (added > 0)
       this.#prepare(
         `INSERT INTO meta (key, value) VALUES (@key, @added)
-         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + @added`,
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(@added AS INTEGER)`,
       ).run({ key: Meta.RECORDS_SINCE_SNAPSHOT, added });
   }
 
-  /** Empties the index, before a rebuild. */
-  clear(): void {
-    this.#db.exec('DELETE FROM versions; DELETE FROM resources; DELETE FROM kinds; DELETE FROM baselines;');
-    this.#resources.clear();
-    for (const key of [Meta.JOURNAL_CHECKPOINT, Meta.SNAPSHOT_CHECKPOINT, Meta.RECORDS_SINCE_SNAPSHOT])
-      this.#deleteMeta(key);
-  }
-
   /**
-   * Empties the index and runs `load` with its secondary indexes dropped, then creates them: how a rebuild
-   * adds a whole store at once. The secondary indexes are back even when `load` fails.
+   * Empties the index and runs `load` to fill it again, all in one transaction: other processes keep reading the
+   * index as it was until it commits, and a failure leaves it as it was. The secondary indexes are dropped
+   * during the load and made again at its end (much faster than keeping them up to date), and the journal's
+   * pages are not synced during the load (a crash before the commit loses nothing); the checkpoint after it is.
    */
   async reload<T>(load: () => Promise<T>): Promise<T> {
-    this.clear();
-    // A rebuild writes the whole index: without a sync per checkpoint, the journal's pages go to the file at the
-    // speed of memory. A crash leaves an index without a journal checkpoint, which the next open rebuilds.
-    this.#db.exec(`${DROP_SECONDARY_INDEXES} PRAGMA synchronous = OFF; BEGIN IMMEDIATE;`);
+    this.#db.exec('PRAGMA synchronous = OFF; BEGIN IMMEDIATE;');
     this.#reloading = true;
+    let loaded: T;
     try {
-      const loaded = await load();
-      this.#db.exec('COMMIT');
-      return loaded;
+      this.#db.exec(
+        `DELETE FROM versions; DELETE FROM resources; DELETE FROM kinds; DELETE FROM baselines; ${DROP_SECONDARY_INDEXES}`,
+      );
+      for (const key of [Meta.JOURNAL_CHECKPOINT, Meta.SNAPSHOT_CHECKPOINT, Meta.RECORDS_SINCE_SNAPSHOT])
+        this.#deleteMeta(key);
+      this.#resources.forget();
+      loaded = await load();
+      this.#db.exec(`${CREATE_SECONDARY_INDEXES} PRAGMA analysis_limit = 1000; ANALYZE; COMMIT;`);
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      rollback(this.#db);
+      this.#resources.forget();
       throw error;
     } finally {
       this.#reloading = false;
-      this.#db.exec(CREATE_SECONDARY_INDEXES);
-      this.#db.exec(
-        'PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA synchronous = NORMAL;',
-      );
+      this.#db.exec('PRAGMA synchronous = NORMAL;');
     }
+    this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE);');
+    return loaded;
   }
 
   /**
@@ -388,17 +394,35 @@ export class IndexDb {
 
   /**
    * The version of each resource at `at` (ISO): its latest captured at or before it, deletions left out;
-   * ordered by type, region and id.
+   * ordered by type, region, account and id.
    */
   stateAt(at: string, filter: StateFilter = {}): VersionEntry[] {
-    const resources = this.#resources.select(filter);
-    const rows = this.#versionsAt(Date.parse(at), resources, false);
+    return this.#read(() => this.#entriesAt(Date.parse(at), this.#resources.select(filter), false));
+  }
+
+  /** The version at `at` (epoch ms) of each of `resources` that has one, in their order. */
+  #entriesAt(at: number, resources: ResourceSet, withDeleted: boolean): VersionEntry[] {
+    const rows = this.#versionsAt(at, resources, withDeleted);
     const entries: VersionEntry[] = [];
     for (const [res, ref] of resources.ordered) {
       const row = rows[res];
       if (row) entries.push(toEntry(ref, row));
     }
     return entries;
+  }
+
+  /**
+   * Runs the statements of one answer in one read transaction, so they all see the index as one commit left it
+   * (another process may write between them).
+   */
+  #read<T>(fn: () => T): T {
+    if (this.#db.inTransaction) return fn();
+    this.#db.exec('BEGIN');
+    try {
+      return fn();
+    } finally {
+      rollback(this.#db);
+    }
   }
 
   /**
@@ -413,12 +437,17 @@ export class IndexDb {
   ): Array<{ readonly from?: VersionEntry; readonly to?: VersionEntry }> {
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
-    const resources = this.#resources.select(filter, {
-      sql: 'SELECT DISTINCT res FROM versions WHERE at > @earlier AND at <= @later',
-      parameters: { earlier: Math.min(fromMs, toMs), later: Math.max(fromMs, toMs) },
+    const { resources, before, after } = this.#read(() => {
+      const touched = this.#resources.select(filter, {
+        sql: 'SELECT DISTINCT res FROM versions WHERE at > @earlier AND at <= @later',
+        parameters: { earlier: Math.min(fromMs, toMs), later: Math.max(fromMs, toMs) },
+      });
+      return {
+        resources: touched,
+        before: this.#versionsAt(fromMs, touched, true),
+        after: this.#versionsAt(toMs, touched, true),
+      };
     });
-    const before = this.#versionsAt(fromMs, resources, true);
-    const after = this.#versionsAt(toMs, resources, true);
     const pairs: Array<{ from?: VersionEntry; to?: VersionEntry }> = [];
     for (const [res, ref] of resources.ordered) {
       const older = before[res];
@@ -466,20 +495,19 @@ export class IndexDb {
    * included: what a listing is expected to show.
    */
   latestOfType(type: string, region: string, idPrefix = ''): VersionEntry[] {
-    const resources = this.#resources.select(
-      { type, region },
-      {
-        sql: 'SELECT res FROM resources WHERE id >= @prefix AND substr(id, 1, length(@prefix)) = @prefix',
-        parameters: { prefix: idPrefix },
-      },
+    return this.#read(() =>
+      this.#entriesAt(
+        Number.MAX_SAFE_INTEGER,
+        this.#resources.select(
+          { type, region },
+          {
+            sql: 'SELECT res FROM resources WHERE id >= @prefix AND substr(id, 1, length(@prefix)) = @prefix',
+            parameters: { prefix: idPrefix },
+          },
+        ),
+        true,
+      ),
     );
-    const rows = this.#versionsAt(Number.MAX_SAFE_INTEGER, resources, true);
-    const entries: VersionEntry[] = [];
-    for (const [res, ref] of resources.ordered) {
-      const row = rows[res];
-      if (row) entries.push(toEntry(ref, row));
-    }
-    return entries;
   }
 
   /** Every baseline's summary, oldest first. */

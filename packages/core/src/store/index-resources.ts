@@ -67,8 +67,8 @@ export class ResourceCatalog {
     this.#prepare = prepare;
   }
 
-  /** Forgets what was cached, after the tables were emptied. */
-  clear(): void {
+  /** Forgets the row ids cached: the tables were emptied, or may have been by another process. */
+  forget(): void {
     this.#ids.clear();
     this.#last = undefined;
     this.#kinds.clear();
@@ -160,7 +160,7 @@ export class ResourceCatalog {
     if (filter.id) conditions.push('r.id = @id');
     const rows = this.#prepare(
       `SELECT r.kind, r.id FROM resources r ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-       LIMIT 1000`,
+       ORDER BY r.kind, r.id LIMIT 1000`,
       true,
     ).all({ ...filterParameters(filter), ...(filter.id ? { id: filter.id } : {}) }) as Array<
       [number, string]

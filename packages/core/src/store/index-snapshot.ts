@@ -63,14 +63,15 @@ export function snapshotAfterFromEnvironment(env: NodeJS.ProcessEnv = process.en
 }
 
 /**
- * The latest published snapshot; undefined when none was, or when the pointer is not valid (the next
- * publication replaces it).
+ * The latest published snapshot this version of Tidemark can use; undefined when none was, when the pointer is
+ * not valid, or when it names an index of another schema (the next publication replaces it).
  */
 async function latestSnapshot(backend: StoreBackend): Promise<IndexSnapshot | undefined> {
   const bytes = await backend.read(StoreLayout.INDEX_POINTER);
   if (!bytes) return undefined;
   try {
-    return parseSnapshotPointer(bytes);
+    const snapshot = parseSnapshotPointer(bytes);
+    return snapshot.indexSchema === INDEX_SCHEMA_VERSION ? snapshot : undefined;
   } catch {
     return undefined;
   }
@@ -108,6 +109,11 @@ export async function restoreLatestSnapshot(
   try {
     const snapshot = parseSnapshotPointer(pointer);
     named = snapshot.key;
+    if (snapshot.indexSchema !== INDEX_SCHEMA_VERSION)
+      throw new StoreError(
+        `${snapshot.key} is of index schema ${snapshot.indexSchema}, this version of Tidemark reads ${INDEX_SCHEMA_VERSION}`,
+        { key: snapshot.key },
+      );
     await download(backend, snapshot, partial);
     const index = new IndexDb(partial);
     try {
@@ -146,11 +152,6 @@ const RESTORE_RULES: ReadonlyArray<{
   readonly invalid: (index: IndexDb, snapshot: IndexSnapshot) => boolean;
   readonly message: (index: IndexDb, snapshot: IndexSnapshot) => string;
 }> = [
-  {
-    invalid: (_, snapshot) => snapshot.indexSchema !== INDEX_SCHEMA_VERSION,
-    message: (_, snapshot) =>
-      `is of index schema ${snapshot.indexSchema}, this version of Tidemark reads ${INDEX_SCHEMA_VERSION}`,
-  },
   {
     invalid: (index, snapshot) => index.schemaVersion() !== snapshot.indexSchema,
     message: (index, snapshot) =>

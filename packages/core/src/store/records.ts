@@ -43,7 +43,8 @@ export const versionRecordSchema = z.object({
   schema: z.literal(1),
   resource: resourceRefSchema,
   seq: z.number().int().positive(),
-  capturedAt: z.iso.datetime(),
+  /** When it was captured, as `Date.toISOString()` writes it (UTC, milliseconds): the index keeps it as a number. */
+  capturedAt: z.iso.datetime({ precision: 3 }),
   cause: causeSchema,
   deleted: z.boolean(),
   /** sha256 of the canonical document blob; null for a deletion. */

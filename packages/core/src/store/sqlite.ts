@@ -5,14 +5,13 @@ import { StoreError } from '../errors.js';
 export type SqlValue = string | number | bigint | Uint8Array | null;
 
 /** Parameters of a statement: positional, or one object of named parameters (`@name` in the SQL). */
-export type SqlParameters = SqlValue[] | [Record<string, SqlValue | undefined>];
+export type SqlParameters = SqlValue[] | [Record<string, SqlValue>];
 
 /** A prepared statement: the part of `better-sqlite3`'s and `node:sqlite`'s statements Tidemark uses. */
 export interface SqliteStatement {
   run(...parameters: SqlParameters): { changes: number | bigint };
   get(...parameters: SqlParameters): unknown;
   all(...parameters: SqlParameters): unknown[];
-  iterate(...parameters: SqlParameters): IterableIterator<unknown>;
 }
 
 /** An open SQLite database: the part of both drivers' connections Tidemark uses. */
@@ -20,6 +19,8 @@ export interface SqliteDatabase {
   exec(sql: string): void;
   /** A statement whose rows are objects, or with `arrays` arrays of column values (less to allocate). */
   prepare(sql: string, options?: { readonly arrays?: boolean }): SqliteStatement;
+  /** Whether a transaction is open (SQLite may have rolled one back itself after an error). */
+  readonly inTransaction: boolean;
   close(): void;
 }
 
@@ -41,22 +42,23 @@ export function defaultSqliteDriver(version: string = process.versions.node): Sq
 }
 
 /**
- * Opens (creating when missing) the SQLite database in `file` with `driver`. `better-sqlite3` is loaded only
- * when chosen, through `createRequire`, so a bundle for Node 24 (the Lambda functions) never contains it.
+ * Opens (creating when missing) the SQLite database in `file` with this Node's driver. `better-sqlite3` is loaded
+ * only when chosen, through `createRequire`, so a bundle for Node 24 (the Lambda functions) never contains it.
  *
  * @example
  * const db = openSqlite('/tmp/index.sqlite');
  * db.prepare('SELECT 1 AS one').get(); // { one: 1 }
  */
-export function openSqlite(file: string, driver: SqliteDriver = defaultSqliteDriver()): SqliteDatabase {
-  return driver === SqliteDriver.NODE ? openNodeSqlite(file) : openBetterSqlite3(file);
+export function openSqlite(file: string): SqliteDatabase {
+  return defaultSqliteDriver() === SqliteDriver.NODE ? openNodeSqlite(file) : openBetterSqlite3(file);
 }
 
 /** What Tidemark uses of `node:sqlite` (this project's Node types predate it). */
 interface NodeSqliteModule {
   DatabaseSync: new (
     file: string,
-  ) => Omit<SqliteDatabase, 'prepare'> & {
+  ) => Omit<SqliteDatabase, 'prepare' | 'inTransaction'> & {
+    readonly isTransaction: boolean;
     prepare(sql: string): SqliteStatement & {
       setAllowUnknownNamedParameters(enabled: boolean): void;
       setReturnArrays(enabled: boolean): void;
@@ -76,6 +78,9 @@ function openNodeSqlite(file: string): SqliteDatabase {
       statement.setAllowUnknownNamedParameters(true);
       if (options?.arrays) statement.setReturnArrays(true);
       return statement;
+    },
+    get inTransaction() {
+      return db.isTransaction;
     },
     close: () => db.close(),
   };
@@ -100,6 +105,9 @@ function openBetterSqlite3(file: string): SqliteDatabase {
       const statement = db.prepare(sql);
       return (options?.arrays ? statement.raw(true) : statement) as unknown as SqliteStatement;
     },
+    get inTransaction() {
+      return db.inTransaction;
+    },
     close: () => void db.close(),
   };
 }
@@ -108,12 +116,16 @@ function openBetterSqlite3(file: string): SqliteDatabase {
 const UNREADABLE = { SQLITE_CORRUPT: 11, SQLITE_NOTADB: 26 } as const;
 
 /**
- * Whether an error of either driver says the file is not a readable database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`):
- * better-sqlite3 names the code, node:sqlite numbers it.
+ * Whether an error of either driver says the file is not a readable database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`,
+ * or one of their extended codes): better-sqlite3 names the code, node:sqlite numbers it.
  */
 export function isUnreadableDatabase(error: unknown): boolean {
   const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
-  return Object.entries(UNREADABLE).some(([name, number]) => code === name || errcode === number);
+  return Object.entries(UNREADABLE).some(
+    ([name, number]) =>
+      (typeof code === 'string' && (code === name || code.startsWith(`${name}_`))) ||
+      (typeof errcode === 'number' && (errcode & 0xff) === number),
+  );
 }
 
 /**
@@ -129,7 +141,12 @@ export function inTransaction<T>(db: SqliteDatabase, fn: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (error) {
-    db.exec('ROLLBACK');
+    rollback(db);
     throw error;
   }
+}
+
+/** Rolls back the open transaction, if SQLite has not already (it does on some errors: a full disk, no memory). */
+export function rollback(db: SqliteDatabase): void {
+  if (db.inTransaction) db.exec('ROLLBACK');
 }

@@ -143,8 +143,9 @@ export class VersionStore {
   /**
    * Opens the store held by `backend`. With no index yet, the latest published index snapshot is restored (one
    * download, checked; on any problem a warning and a full rebuild instead), then the index catches up with
-   * what the journal announced since. An index kept elsewhere than in a local store's own folder (an S3
-   * store's, or a private cache) is refreshed on every open: other writers do not update it.
+   * what the journal announced since. Every open catches up so: an index kept apart from the store (an S3
+   * store's, a private cache) is not updated by other writers, and even the index a local store shares with its
+   * writers misses a record whose writer stopped between writing it and indexing it.
    */
   static async openBackend(backend: StoreBackend, options: IndexOptions = {}): Promise<VersionStore> {
     const cacheDirectory = options.cacheDirectory ?? backend.cacheDirectory;
@@ -162,11 +163,8 @@ export class VersionStore {
       warn,
     );
     try {
-      const sharedWithWriters = cacheDirectory === backend.location;
-      if (!sharedWithWriters || store.index.journalCheckpoint() === undefined) {
-        const report = await store.refresh();
-        if (report.rebuilt) store.#rebuiltOnOpen = report;
-      }
+      const report = await store.refresh();
+      if (report.rebuilt) store.#rebuiltOnOpen = report;
     } catch (error) {
       store.close();
       throw error;
@@ -219,6 +217,7 @@ export class VersionStore {
         (seq) => versionKey(draft.resource, seq),
         { schema: 1, ...draft },
         latest,
+        versionRecordSchema,
       );
       if (version) {
         this.index.addVersions([version]);
@@ -234,18 +233,25 @@ export class VersionStore {
 
   /**
    * Creates the record that follows `last` in its chain (next seq, `prev` = its hash), if that key is still
-   * free. Undefined when another writer took it first. A journal entry announcing the key is written first,
-   * so an index refreshing from the journal never misses the record (an entry whose record never came is
-   * skipped).
+   * free. Undefined when another writer took it first. A record its `schema` refuses is a StoreError, and
+   * nothing is written. A journal entry announcing the key is written first, so an index refreshing from the
+   * journal never misses the record (an entry whose record never came is skipped).
    */
   async #createNext<T extends { seq: number; prev: string | null }>(
     keyFor: (seq: number) => string,
     fields: Omit<T, 'seq' | 'prev'>,
     last: Hashed<{ seq: number }> | undefined,
+    schema: { safeParse(value: unknown): { success: boolean; error?: unknown } },
   ): Promise<Hashed<T> | undefined> {
     const record = { ...fields, seq: (last?.record.seq ?? 0) + 1, prev: last?.hash ?? null } as T;
-    const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
     const key = keyFor(record.seq);
+    const valid = schema.safeParse(record);
+    if (!valid.success)
+      throw new StoreError(`refusing to write ${key}: it would not be a valid record`, {
+        cause: valid.error,
+        key,
+      });
+    const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
     await this.backend.create(journalKey(key, new Date()), new Uint8Array());
     if (!(await this.backend.create(key, bytes))) return undefined;
     return { hash: sha256Hex(bytes), record };
@@ -366,6 +372,7 @@ export class VersionStore {
         baselineKey,
         { schema: 1, ...draft },
         existing.at(-1),
+        baselineManifestSchema,
       );
       if (hashed) {
         this.index.addBaseline(hashed);
