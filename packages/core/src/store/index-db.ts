@@ -180,7 +180,12 @@ export class IndexDb {
     this.#write(() => {
       let added = 0;
       for (const { hash, record } of versions) {
-        const detail: VersionDetail = { cause: record.cause, blobs: record.blobs, gaps: record.gaps };
+        const detail: VersionDetail = {
+          capturedAt: record.capturedAt,
+          cause: record.cause,
+          blobs: record.blobs,
+          gaps: record.gaps,
+        };
         added += Number(
           insert.run(
             this.#resources.id(record.resource),
@@ -531,6 +536,8 @@ export class IndexDb {
  * it reads back the same (keys in the same order) whichever path indexed the version.
  */
 interface VersionDetail {
+  /** As the record has it (the `at` column is the same moment as a number, for comparisons). */
+  readonly capturedAt: string;
   readonly cause: VersionCause;
   readonly blobs: Readonly<Record<string, string>>;
   readonly gaps: readonly Gap[];
@@ -549,12 +556,12 @@ type EntryRow = [
 
 /** The entry a row holds, for the resource `ref`. */
 function toEntry(resource: ResourceRef, row: EntryRow): VersionEntry {
-  const { cause, blobs, gaps } = JSON.parse(row[EntryColumn.DETAIL]) as VersionDetail;
+  const { capturedAt, cause, blobs, gaps } = JSON.parse(row[EntryColumn.DETAIL]) as VersionDetail;
   return {
     resource,
     seq: row[EntryColumn.SEQ],
     version: row[EntryColumn.HASH],
-    capturedAt: new Date(row[EntryColumn.AT]).toISOString(),
+    capturedAt,
     cause,
     deleted: row[EntryColumn.DELETED] === 1,
     document: row[EntryColumn.DOCUMENT],
