@@ -147,7 +147,7 @@ async function largeObjectCapture(out: Report, log: (line: string) => void): Pro
     `Large object: ${formatBytes(size)} laid out in s3rver's folder (its own process, 127.0.0.1), then captured from its`,
     '  "Object Created" notification (ingestEvents) by a fresh Node process: AwsClients pointed at s3rver, the real',
     '  CaptureEngine (ranged GETs of 8 MiB) and store, bundled with esbuild as dist/tidemark.js and the Lambda functions are',
-    "  (no TypeScript loader in the process). Peak RSS = the child's process.resourceUsage().maxRSS, module loading",
+    "  (no TypeScript loader in the process). Peak RSS = the child's own high-water mark (VmHWM), module loading",
     '  included (1 MB = 10^6 bytes); the stored blob is read back through the store and its sha256 compared.',
     `  Size: TIDEMARK_BENCH_LARGE_OBJECT_MIB=${LARGE_OBJECT_MIB}.`,
   ])

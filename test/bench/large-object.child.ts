@@ -14,6 +14,7 @@ import {
   registry,
   VersionStore,
 } from '@tidemark/core';
+import { ownPeakRssBytes } from './stats.js';
 
 /** What the bench passes in argv[2]. */
 export interface LargeCaptureOptions {
@@ -39,7 +40,7 @@ export interface LargeCaptureResult {
   readonly contentHash?: string;
   readonly bytesDownloaded: number;
   readonly bytesStored: number;
-  /** `process.resourceUsage().maxRSS` at the end, in bytes: the peak resident set of the whole process. */
+  /** The peak resident set of the whole process at the end (`ownPeakRssBytes`), in bytes. */
   readonly peakRssBytes: number;
   /** RSS once the modules were loaded and the store opened, before the capture started. */
   readonly readyRssBytes: number;
@@ -117,7 +118,7 @@ try {
     ...(contentHash ? { contentHash } : {}),
     bytesDownloaded: counters.bytesDownloaded,
     bytesStored: counters.bytesStored,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: ownPeakRssBytes(),
     readyRssBytes,
     sampled,
     captureMs,

@@ -9,7 +9,7 @@ import { IndexDb } from '../../packages/core/src/store/index-db.js';
 import { LocalBackend } from '../../packages/core/src/store/local-backend.js';
 import { versionRecordSchema } from '../../packages/core/src/store/records.js';
 import type { ResourceRef } from '../../packages/core/src/types/resource.js';
-import { median } from './stats.js';
+import { median, ownPeakRssBytes } from './stats.js';
 import { DAY, FUNCTION_TYPE, HOUR, MID } from './synthetic-store.js';
 
 /** The queries measured, each answering with a one-line summary of its result. */
@@ -53,7 +53,7 @@ export interface QueryChildResult {
   readonly runsMs?: readonly number[];
   readonly summary: string;
   /**
-   * `process.resourceUsage().maxRSS`, in bytes: the peak resident set of the whole process (module loading
+   * The peak resident set (`ownPeakRssBytes`), in bytes, of the whole process (module loading
    * included), at the end of the step; for a query, right after its first run.
    */
   readonly peakRssBytes: number;
@@ -77,7 +77,7 @@ async function reindex(folder: string): Promise<QueryChildResult> {
   } finally {
     store.close();
   }
-  return { ms: performance.now() - start, summary, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { ms: performance.now() - start, summary, peakRssBytes: ownPeakRssBytes() };
 }
 
 /** Indexes every record in capture order, a consumer batch per transaction, as the deployed pipeline grows it. */
@@ -103,7 +103,7 @@ async function grow(folder: string, cacheDirectory: string, orderFile: string): 
     return {
       ms: performance.now() - start,
       summary: `${index.counts().versions.toLocaleString('en-US')} versions`,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: ownPeakRssBytes(),
     };
   } finally {
     index.close();
@@ -123,7 +123,7 @@ async function query(request: Extract<QueryChildRequest, { step: 'query' }>): Pr
     const start = performance.now();
     let result = await run(store, request.sample);
     const firstMs = performance.now() - start;
-    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    const peakRssBytes = ownPeakRssBytes();
     const runsMs: number[] = [];
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
