@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtBin, bundleMetafile, CLI_PACKAGE, REPO_ROOT } from './support/built-cli.js';
+import { builtBin, bundleMetafile, CLI_PACKAGE } from './support/built-cli.js';
 import { CliHarness } from './support/cli.js';
 import { startSimulatedUser } from './support/fixtures.js';
 import { nodeBinary, runNode } from './support/node-runtime.js';
+import { REPO_ROOT } from './support/repo.js';
 
 const execFileAsync = promisify(execFile);
 const PAGE = 'AWS::S3::Object:queenofsandiego.com/index.html';

@@ -6,14 +6,13 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { useFunctions } from 'sst/constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/support/repo.js';
 import { Capture } from '../Capture.js';
 import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../config.js';
 import { Pipeline } from '../Pipeline.js';
 import { Store } from '../Store.js';
 import { actionsOf, allowedActions, roleStatements } from './support/iam.js';
 import { synthesize } from './support/synth.js';
-
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** What SST builds and deploys for a function: runtime, handler, bundling (not in the template of a test). */
 function built(fn: LambdaFunction) {

@@ -9,14 +9,9 @@ import { coldStart, lambdaEnvironment } from '../../test/support/built-handler.j
 import { stubCredentials } from '../../test/support/environment.js';
 import { LambdaRig } from '../../test/support/lambda-rig.js';
 import { nodeBinary, runtimeNodeMajor } from '../../test/support/node-runtime.js';
+import { REPO_ROOT } from '../../test/support/repo.js';
 import { syntheticSqsEvent } from '../../test/support/sqs-event-source.js';
-import {
-  type BuiltFunction,
-  handlerFile,
-  REPO_ROOT,
-  type SstBuild,
-  sstBuild,
-} from '../../test/support/sst-build.js';
+import { type BuiltFunction, handlerFile, type SstBuild, sstBuild } from '../../test/support/sst-build.js';
 import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../config.js';
 import {
   binaryProblems,

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { builtBin, CLI_PACKAGE, withoutNodeOptions } from '../support/built-cli.js';
-import { type NodeRun, runNode } from '../support/node-runtime.js';
+import { builtBin, CLI_PACKAGE } from '../support/built-cli.js';
+import { type NodeRun, runNode, withoutNodeOptions } from '../support/node-runtime.js';
 import { type BenchScenario, median, Report, round, withTempDir } from './support.js';
 
 const execFileAsync = promisify(execFile);

@@ -21,6 +21,7 @@ import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../../stacks/config.js';
 import { coldStart as builtColdStart, type ColdStart, lambdaEnvironment } from '../support/built-handler.js';
 import { LambdaRig } from '../support/lambda-rig.js';
 import { nodeBinary, runNode, runtimeNodeMajor } from '../support/node-runtime.js';
+import { REPO_ROOT } from '../support/repo.js';
 import { startS3Server } from '../support/s3-server.js';
 import {
   type DrainReport,
@@ -31,7 +32,7 @@ import {
 } from '../support/sqs-event-source.js';
 import { TestQueues } from '../support/sqs-queues.js';
 import { startSqsServer } from '../support/sqs-server.js';
-import { type BuiltFunction, REPO_ROOT, sstBuild } from '../support/sst-build.js';
+import { type BuiltFunction, sstBuild } from '../support/sst-build.js';
 import {
   type BenchScenario,
   benchSize,

@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AwsClients, CaptureEngine, LocalKeySealer, registry, VersionStore } from '@tidemark/core';
 import { SimulatedAccount } from '@tidemark/core/simulation';
+import { REPO_ROOT } from '../support/repo.js';
 import { median } from './stats.js';
 
-export { median };
-
 /** The repository root: two folders above this one. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { median, REPO_ROOT };
 
 /** One measured figure. */
 export interface Metric {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { LocalKeySealer } from '@tidemark/core/secrets';
 import type { Hashed, VersionCause, VersionRecord, VersionStore } from '@tidemark/core/store';
 import { canonicalJson, sha256Hex } from '../../packages/core/src/canonical/canonicalise.js';
+import { SeededRandom } from '../../packages/core/src/simulation/random.js';
 import { versionKey } from '../../packages/core/src/store/layout.js';
 import type { Json, JsonObject } from '../../packages/core/src/types/json.js';
 import type { ResourceRef } from '../../packages/core/src/types/resource.js';
@@ -58,33 +59,24 @@ const PRINCIPALS = [
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-/** A small deterministic PRNG (mulberry32), so every run builds the same store. */
-class Random {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
+/** The simulation's seeded generator, so every run builds the same store, with what the generator needs. */
+class Random extends SeededRandom {
+  /** A number in [0, 1). */
+  fraction(): number {
+    return this.next() / 4294967296;
   }
-  /** 32 random bits. */
-  uint32(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-  next(): number {
-    return this.uint32() / 4294967296;
-  }
-  int(below: number): number {
-    return Math.floor(this.next() * below);
+  /** An integer in [0, below). */
+  below(below: number): number {
+    return Math.floor(this.fraction() * below);
   }
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
+    return items[this.below(items.length)] as T;
   }
-  hex(length: number): string {
+  /** Lower-case hex, four bytes per draw: a million chains need many. */
+  override hex(length: number): string {
     let out = '';
     while (out.length < length) {
-      const bits = this.uint32();
+      const bits = this.next();
       out += `${HEX[bits >>> 24]}${HEX[(bits >>> 16) & 255]}${HEX[(bits >>> 8) & 255]}${HEX[bits & 255]}`;
     }
     return out.length === length ? out : out.slice(0, length);
@@ -94,18 +86,20 @@ class Random {
 /** A document shaped like a captured S3 object (HeadObject + tagging, volatile fields removed). */
 function objectDocument(random: Random, n: number): JsonObject {
   const bucket = random.pick(BUCKETS);
-  const image = random.next() < 0.6;
+  const image = random.fraction() < 0.6;
   return {
     Bucket: bucket,
     Key: `${image ? 'photos' : 'docs'}/${2020 + (n % 6)}/${random.hex(6)}-${n}.${image ? 'jpg' : 'pdf'}`,
-    ...(random.next() < 0.5
+    ...(random.fraction() < 0.5
       ? { CacheControl: random.pick(['max-age=300', 'public, max-age=31536000, immutable']) }
       : {}),
-    ContentLength: 1024 + random.int(4 * 1024 * 1024),
+    ContentLength: 1024 + random.below(4 * 1024 * 1024),
     ContentType: image ? 'image/jpeg' : 'application/pdf',
     ETag: `"${random.hex(32)}"`,
     Metadata:
-      random.next() < 0.3 ? { 'uploaded-by': random.pick(['cms', 'alice', 'bob']), revision: String(n) } : {},
+      random.fraction() < 0.3
+        ? { 'uploaded-by': random.pick(['cms', 'alice', 'bob']), revision: String(n) }
+        : {},
     ServerSideEncryption: bucket === 'sailjada-media' ? 'aws:kms' : 'AES256',
     ...(bucket === 'sailjada-media'
       ? {
@@ -116,7 +110,7 @@ function objectDocument(random: Random, n: number): JsonObject {
       : {}),
     StorageClass: random.pick(['STANDARD', 'STANDARD', 'STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING']),
     Tags:
-      random.next() < 0.4
+      random.fraction() < 0.4
         ? { project: random.pick(['sailjada', 'queenofsandiego']), classification: 'internal' }
         : {},
   };
@@ -126,17 +120,19 @@ function objectDocument(random: Random, n: number): JsonObject {
 function functionDocument(random: Random, n: number, sealer: LocalKeySealer): JsonObject {
   const name = `svc-${random.pick(['booking', 'email', 'images', 'billing', 'search'])}-${n % 97}`;
   const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
-  const memory = 128 * (1 + random.int(16));
+  const memory = 128 * (1 + random.below(16));
   const runtime = random.pick(['nodejs20.x', 'nodejs22.x', 'python3.12']);
   const seal = (value: string) => sealer.seal(value) as unknown as Json;
   return {
-    Aliases: { live: { AliasArn: `${arn}:live`, FunctionVersion: String(1 + random.int(9)), Name: 'live' } },
+    Aliases: {
+      live: { AliasArn: `${arn}:live`, FunctionVersion: String(1 + random.below(9)), Name: 'live' },
+    },
     Code: { RepositoryType: 'S3' },
-    Concurrency: random.next() < 0.3 ? { ReservedConcurrentExecutions: 5 * (1 + random.int(10)) } : {},
+    Concurrency: random.fraction() < 0.3 ? { ReservedConcurrentExecutions: 5 * (1 + random.below(10)) } : {},
     Configuration: {
       Architectures: [random.pick(['arm64', 'x86_64'])],
       CodeSha256: Buffer.from(random.hex(64), 'hex').toString('base64'),
-      CodeSize: 500 + random.int(5_000_000),
+      CodeSize: 500 + random.below(5_000_000),
       Description: `Handler ${n} for ${random.pick(['bookings', 'emails', 'thumbnails', 'invoices'])}`,
       Environment: {
         Variables: {
@@ -155,7 +151,7 @@ function functionDocument(random: Random, n: number, sealer: LocalKeySealer): Js
       Role: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
       Runtime: runtime,
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-      Timeout: 3 + random.int(60),
+      Timeout: 3 + random.below(60),
       TracingConfig: { Mode: random.pick(['Active', 'PassThrough']) },
       Version: '$LATEST',
     },
@@ -253,7 +249,7 @@ function eventCause(random: Random, name: string, at: number): VersionCause {
     kind: 'event',
     eventId: `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
     eventName: name,
-    eventTime: new Date(at - 2_000 - random.int(60_000)).toISOString(),
+    eventTime: new Date(at - 2_000 - random.below(60_000)).toISOString(),
     principal: random.pick(PRINCIPALS),
     coalesced: 1,
   };
@@ -265,13 +261,13 @@ function chainOf(n: number, pools: Pools): Hashed<VersionRecord>[] {
   const resource = resourceOf(n);
   const isFunction = resource.type === FUNCTION_TYPE;
   const documents = isFunction ? pools.functionDocuments : pools.objectDocuments;
-  const createdLater = random.next() < CREATED_LATER;
-  const created = createdLater ? T0 + random.int(SPAN - HOUR) : T0;
+  const createdLater = random.fraction() < CREATED_LATER;
+  const created = createdLater ? T0 + random.below(SPAN - HOUR) : T0;
   const times = [created];
   for (let seq = 2; seq <= VERSIONS_PER_RESOURCE; seq++)
-    times.push(created + 1 + random.int(T0 + SPAN - created - 1));
+    times.push(created + 1 + random.below(T0 + SPAN - created - 1));
   times.sort((a, b) => a - b);
-  const deletedAtEnd = random.next() < DELETED_AT_END;
+  const deletedAtEnd = random.fraction() < DELETED_AT_END;
   const chain: Hashed<VersionRecord>[] = [];
   let document = '';
   for (let seq = 1; seq <= VERSIONS_PER_RESOURCE; seq++) {
@@ -296,7 +292,7 @@ function chainOf(n: number, pools: Pools): Hashed<VersionRecord>[] {
                 : random.pick(isFunction ? FUNCTION_EVENTS : OBJECT_EVENTS),
             at,
           );
-    const size = 1024 + random.int(1 << 20);
+    const size = 1024 + random.below(1 << 20);
     const record: VersionRecord = {
       schema: 1,
       resource,

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { withoutNodeOptions } from './node-runtime.js';
+import { REPO_ROOT, withRepoLock } from './repo.js';
 
 const execFileAsync = promisify(execFile);
-
-/** The repository root. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** The CLI package, as `npm pack` packs it. */
 export const CLI_PACKAGE = path.join(REPO_ROOT, 'packages', 'cli');
@@ -15,7 +13,7 @@ export const CLI_PACKAGE = path.join(REPO_ROOT, 'packages', 'cli');
 /** Held while one process builds, so test files building at the same time take turns. */
 const BUILD_LOCK = path.join(REPO_ROOT, '.tidemark', 'build.lock');
 
-/** A lock older than this was left by a process that died: taken over. */
+/** How long a build may hold the lock; one held longer was left by a process that died. */
 const STALE_LOCK_MS = 10 * 60_000;
 
 let built: Promise<string> | undefined;
@@ -30,7 +28,7 @@ let built: Promise<string> | undefined;
  * const result = await runNode(bin, ['--help'], { env: { PATH: process.env.PATH } });
  */
 export function builtBin(): Promise<string> {
-  built ??= withBuildLock(async () => {
+  built ??= withRepoLock(BUILD_LOCK, STALE_LOCK_MS, async () => {
     await execFileAsync('npm', ['run', 'build', '--silent'], {
       cwd: REPO_ROOT,
       env: withoutNodeOptions(process.env),
@@ -68,34 +66,4 @@ export function loadedSources(metafile: BundleMetafile, urls: readonly string[])
   return Object.entries(metafile.outputs)
     .filter(([output]) => files.has(path.resolve(CLI_PACKAGE, output)))
     .flatMap(([, output]) => Object.keys(output.inputs));
-}
-
-/** The environment without `NODE_OPTIONS`, which a test runner may fill with flags for its own Node. */
-export function withoutNodeOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS: _, ...rest } = env;
-  return rest;
-}
-
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
-  await acquire();
-  try {
-    return await fn();
-  } finally {
-    await rm(BUILD_LOCK, { force: true });
-  }
-}
-
-async function acquire(): Promise<void> {
-  await mkdir(path.dirname(BUILD_LOCK), { recursive: true });
-  for (;;) {
-    try {
-      await writeFile(BUILD_LOCK, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const held = await stat(BUILD_LOCK).catch(() => undefined);
-      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(BUILD_LOCK, { force: true });
-      else await sleep(250);
-    }
-  }
 }

@@ -99,7 +99,7 @@ export function runNode(
 }
 
 /** The environment without `NODE_OPTIONS`, which a test runner may fill with flags for its own Node. */
-function withoutNodeOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function withoutNodeOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _, ...rest } = env;
   return rest;
 }

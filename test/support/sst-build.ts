@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startAwsStub } from './aws-stub.js';
+import { REPO_ROOT, withRepoLock } from './repo.js';
 
 /** The repository root, where `sst.config.ts` is. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const SST_CLI = path.join(REPO_ROOT, 'node_modules', 'sst', 'cli', 'sst.js');
 
@@ -68,7 +67,7 @@ export async function sstBuild(options: {
   readonly timeoutMs?: number;
 }): Promise<SstBuild> {
   const { to, stage = 'test', timeoutMs = 600_000 } = options;
-  return withBuildLock(timeoutMs, () => build(to, stage, timeoutMs));
+  return withRepoLock(BUILD_LOCK, timeoutMs, () => build(to, stage, timeoutMs));
 }
 
 async function build(to: string, stage: string, timeoutMs: number): Promise<SstBuild> {
@@ -95,33 +94,6 @@ async function build(to: string, stage: string, timeoutMs: number): Promise<SstB
     return { directory: to, functions: await builtFunctions(to), ms: performance.now() - started, output };
   } finally {
     await stub.stop();
-  }
-}
-
-/** Runs `fn` holding the build lock; waits up to `timeoutMs` for it, and takes over a lock older than that. */
-async function withBuildLock<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(BUILD_LOCK), { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await mkdir(BUILD_LOCK);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const since = await stat(BUILD_LOCK).then(
-        (lock) => lock.mtimeMs,
-        () => Date.now(),
-      );
-      if (Date.now() - since > timeoutMs) await rm(BUILD_LOCK, { recursive: true, force: true });
-      else if (Date.now() > deadline)
-        throw new Error(`another sst build of this repository held ${BUILD_LOCK} for ${timeoutMs} ms`);
-      else await sleep(500);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(BUILD_LOCK, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
-import type { ReadFile } from './file-reader.js';
 
 /**
  * Where the store's keys live. Every write is all-or-nothing: a reader never sees a half-written key.
@@ -43,10 +42,21 @@ export interface StoreBackend {
   /** Keys under a prefix, in lexical order; with `startAfter`, only the keys that sort after it. */
   list(prefix: string, startAfter?: string): AsyncIterable<string>;
   /**
-   * Every key under a folder prefix (`versions/`) with its bytes and their sha256, in batches in key order: a
-   * faster way than `list` and `read` to read a whole store, where the backend has one.
+   * Every key under a folder prefix (`versions/`) with its bytes and their sha256, in batches in key order: how a
+   * whole store is read (a folder's files on a reader thread, a bucket's keys many GETs at a time). A key that
+   * disappears meanwhile is left out.
    */
-  readAll?(prefix: string): AsyncIterable<readonly ReadFile[]>;
+  readAll(prefix: string): AsyncIterable<readonly ReadFile[]>;
   /** A local folder where caches (the SQLite index) may be kept. */
   readonly cacheDirectory: string;
+}
+
+/**
+ * A key of the store read in bulk: the key, its bytes and their sha256. The bytes are valid until the next batch
+ * is asked for (a backend may reuse the buffer that holds them).
+ */
+export interface ReadFile {
+  readonly key: string;
+  readonly bytes: Buffer;
+  readonly sha256: string;
 }

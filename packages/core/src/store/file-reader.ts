@@ -1,16 +1,7 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.js';
-
-/**
- * A file of a local store read in bulk: its key, its bytes and their sha256. The bytes are valid until the
- * next batch is asked for (they live in a buffer the reader thread fills again).
- */
-export interface ReadFile {
-  readonly key: string;
-  readonly bytes: Buffer;
-  readonly sha256: string;
-}
+import type { ReadFile } from './backend.js';
 
 /**
  * Buffers shared with the reader thread: it fills one while the caller reads another, so memory stays bounded

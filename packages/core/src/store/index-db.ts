@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../canonical/canonicalise.js';
 import { StoreError } from '../errors.js';
@@ -18,6 +17,7 @@ import {
   inTransaction,
   isUnreadableDatabase,
   openSqlite,
+  removeDatabaseFiles,
   rollback,
   type SqliteDatabase,
   type SqliteStatement,
@@ -130,7 +130,7 @@ export class IndexDb {
       this.#db = this.#open();
     } catch (error) {
       if (!isUnreadableDatabase(error)) throw error;
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      removeDatabaseFiles(file);
       this.#db = this.#open();
     }
   }

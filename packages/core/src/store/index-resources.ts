@@ -60,8 +60,6 @@ export class ResourceCatalog {
   readonly #ids = new Map<string, number>();
   /** The resource of the last call to {@link id}: a chain's versions come one after another. */
   #last: { readonly ref: ResourceRef; readonly res: number } | undefined;
-  /** Every kind, by row id, as last read (other writers may have added some since). */
-  #kinds = new Map<number, Kind>();
 
   constructor(prepare: (sql: string, arrays?: boolean) => SqliteStatement) {
     this.#prepare = prepare;
@@ -71,51 +69,50 @@ export class ResourceCatalog {
   forget(): void {
     this.#ids.clear();
     this.#last = undefined;
-    this.#kinds.clear();
   }
 
-  /** The row id of a resource, added when new. */
+  /** The row id of a resource, added (with its kind, when new too) when it is not indexed yet. */
   id(ref: ResourceRef): number {
     const last = this.#last;
     if (last && sameResource(last.ref, ref)) return last.res;
     const key = resourceKey(ref);
-    let res = this.#ids.get(key);
-    if (res === undefined) {
-      const folder = resourceFolder(ref);
-      this.#prepare('INSERT OR IGNORE INTO resources (folder, kind, id) VALUES (?, ?, ?)').run(
-        folder,
-        this.#kindId(ref),
-        ref.id,
-      );
-      res = (this.#prepare('SELECT res FROM resources WHERE folder = ?').get(folder) as { res: number }).res;
-      this.#ids.set(key, res);
-    }
+    const res = this.#ids.get(key) ?? this.#lookUpOrAdd(ref);
+    this.#ids.set(key, res);
     this.#last = { ref, res };
     return res;
   }
 
+  #lookUpOrAdd(ref: ResourceRef): number {
+    const folder = resourceFolder(ref);
+    const byFolder = this.#prepare('SELECT res FROM resources WHERE folder = ?');
+    const found = byFolder.get(folder) as { res: number } | undefined;
+    if (found) return found.res;
+    this.#prepare('INSERT OR IGNORE INTO resources (folder, kind, id) VALUES (?, ?, ?)').run(
+      folder,
+      this.#kindId(ref),
+      ref.id,
+    );
+    return (byFolder.get(folder) as { res: number }).res;
+  }
+
   #kindId({ account, region, type }: Kind): number {
+    const byName = this.#prepare('SELECT kind FROM kinds WHERE account = ? AND region = ? AND type = ?');
+    const found = byName.get(account, region, type) as { kind: number } | undefined;
+    if (found) return found.kind;
     this.#prepare('INSERT OR IGNORE INTO kinds (account, region, type) VALUES (?, ?, ?)').run(
       account,
       region,
       type,
     );
-    return (
-      this.#prepare('SELECT kind FROM kinds WHERE account = ? AND region = ? AND type = ?').get(
-        account,
-        region,
-        type,
-      ) as { kind: number }
-    ).kind;
+    return (byName.get(account, region, type) as { kind: number }).kind;
   }
 
-  /** Every kind, read again (other writers may have added some). */
+  /** Every kind, by row id, read afresh (other writers may have added some). */
   #readKinds(): Map<number, Kind> {
     const rows = this.#prepare('SELECT kind, account, region, type FROM kinds', true).all() as Array<
       [number, string, string, string]
     >;
-    this.#kinds = new Map(rows.map(([kind, account, region, type]) => [kind, { account, region, type }]));
-    return this.#kinds;
+    return new Map(rows.map(([kind, account, region, type]) => [kind, { account, region, type }]));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, rm } from 'node:fs/promises';
+import { link } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,7 @@ import type { StoreBackend } from './backend.js';
 import { INDEX_SCHEMA_VERSION, type IndexCounts, IndexDb } from './index-db.js';
 import { indexSnapshotKey, StoreLayout } from './layout.js';
 import { hashingStream } from './spool.js';
+import { removeDatabaseFiles } from './sqlite.js';
 import type { VersionStore } from './version-store.js';
 
 /** Records an index may hold beyond the latest published snapshot before a writer publishes a new one. */
@@ -129,7 +130,7 @@ export async function restoreLatestSnapshot(
     warn(`cannot use the index snapshot of ${backend.location}: ${why}; rebuilding the index from the store`);
     return undefined;
   } finally {
-    await removeDatabase(partial);
+    removeDatabaseFiles(partial);
   }
 }
 
@@ -218,7 +219,7 @@ export async function publishIndexSnapshot(
     index.setRecordsSinceSnapshot(index.recordsSinceSnapshot() - held.recordsSinceSnapshot);
     return snapshot;
   } finally {
-    await removeDatabase(copyFile);
+    removeDatabaseFiles(copyFile);
   }
 }
 
@@ -287,9 +288,4 @@ async function linkUnlessExists(file: string, target: string): Promise<boolean> 
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
-}
-
-/** Deletes an SQLite file and the journal files beside it, if any. */
-async function removeDatabase(file: string): Promise<void> {
-  await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${file}${suffix}`, { force: true })));
 }

@@ -126,14 +126,9 @@ class RecordReader {
       yield batch.filter((record): record is T => record !== undefined);
   }
 
-  /** Every record under a folder prefix, in batches: read in bulk when the backend can. */
+  /** Every record under a folder prefix, read in bulk, in batches. */
   async *readFolder<T>(prefix: string, kind: RecordKind<T>): AsyncGenerator<T[]> {
-    const { backend } = this.#store;
-    if (!backend.readAll) {
-      yield* this.read(backend.list(prefix), kind);
-      return;
-    }
-    for await (const files of backend.readAll(prefix))
+    for await (const files of this.#store.backend.readAll(prefix))
       yield files
         .map((file) =>
           this.#orSkip(file.key, () => kind.decode(this.#store, file.key, file.bytes, file.sha256)),

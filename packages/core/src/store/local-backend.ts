@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
-import type { StoreBackend } from './backend.js';
-import { type ReadFile, readFilesUnder } from './file-reader.js';
+import type { ReadFile, StoreBackend } from './backend.js';
+import { readFilesUnder } from './file-reader.js';
 import { spoolHashed } from './spool.js';
 
 const TEMP_FOLDER = 'tmp';

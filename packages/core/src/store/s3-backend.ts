@@ -15,8 +15,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { sha256Hex } from '../canonical/canonicalise.js';
 import type { StoredContent } from '../capture/content-store.js';
 import { ContentMismatchError, StoreError } from '../errors.js';
-import type { StoreBackend } from './backend.js';
+import type { ReadFile, StoreBackend } from './backend.js';
 import { s3Location, storeCacheDirectory } from './location.js';
+import { READ_CONCURRENCY, readInBatches } from './parallel-read.js';
 import { spoolHashed } from './spool.js';
 
 /** How to reach the bucket of a store on S3. */
@@ -167,6 +168,16 @@ export class S3Backend implements StoreBackend {
     } finally {
       await unlink(temp).catch(() => undefined);
     }
+  }
+
+  /** Every key under a prefix with its bytes and sha256, read {@link READ_CONCURRENCY} at a time as listed. */
+  async *readAll(prefix: string): AsyncIterable<readonly ReadFile[]> {
+    const read = async (key: string) => {
+      const bytes = await this.read(key);
+      return bytes && { key, bytes, sha256: sha256Hex(bytes) };
+    };
+    for await (const batch of readInBatches(this.list(prefix), read))
+      yield batch.filter((file): file is ReadFile => file !== undefined);
   }
 
   async *list(prefix: string, startAfter?: string): AsyncIterable<string> {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StoreError } from '../errors.js';
 
@@ -110,6 +111,11 @@ function openBetterSqlite3(file: string): SqliteDatabase {
     },
     close: () => void db.close(),
   };
+}
+
+/** Deletes an SQLite database file and the journal files beside it, where they exist. */
+export function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** SQLite's result codes for a file it cannot read as a database. */
