@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaselineReport, MappedEvent, StateEntry } from '@tidemark/core';
@@ -24,15 +25,16 @@ describe('tidemark without AWS', () => {
     expect(events[1]).toMatchObject({ resources: [], skipped: { reason: 'unresolvable' } });
   });
 
-  it('explains an unknown resource, an unreadable time and a bad region with exit code 2', async () => {
+  it('explains a store that is not there, a bad region and a missing file with exit code 2, creating nothing', async () => {
     const unknown = await env.cli.run('history', 'no-such-thing');
-    const badTime = await env.cli.run('state', '--at', 'last tuesday');
     const badRegion = await env.cli.run('baseline', '--regions', 'mars-1');
     const missingFile = await env.cli.run('ingest', path.join(env.cli.folder, 'absent.json'));
 
-    expect([unknown.code, badTime.code, badRegion.code, missingFile.code]).toEqual([2, 2, 2, 2]);
-    expect(unknown.stderr).toBe('tidemark: no resource no-such-thing in the store');
-    expect(badTime.stderr).toMatch(/cannot read the time "last tuesday": expected now/);
+    expect([unknown.code, badRegion.code, missingFile.code]).toEqual([2, 2, 2]);
+    expect(unknown.stderr).toBe(
+      `tidemark: there is no store at ${env.cli.store}: a capture (baseline, ingest, watch) creates one`,
+    );
+    expect(existsSync(env.cli.store)).toBe(false);
     expect(badRegion.stderr).toBe('tidemark: invalid region mars-1: expected names like eu-west-1');
     expect(missingFile.stderr).toMatch(/cannot read .*absent\.json: ENOENT/);
   });
@@ -83,19 +85,28 @@ describe('tidemark against the simulated account', () => {
   it('resolves a bare id whatever the default region, and says when a region is not in the store', async () => {
     await env.cli.json<BaselineReport>('baseline');
     const restore = overrideEnvironment({ AWS_REGION: 'eu-central-1' });
-    let results: [{ resource: { region: string } }, CliResult, CliResult];
+    let results: [{ resource: { region: string } }, CliResult, CliResult, CliResult, CliResult];
     try {
       results = [
         await env.cli.json<{ resource: { region: string } }>('history', 'sailjada.com/index.html'),
         await env.cli.run('state', '--region', 'eu-central-1'),
         await env.cli.run('show', 'sailjada.com/index.html', '--region', 'eu-central-1'),
+        await env.cli.run('history', 'no-such-thing'),
+        await env.cli.run('state', '--at', 'last tuesday'),
       ];
     } finally {
       restore();
     }
-    const [history, state, show] = results;
+    const [history, state, show, unknown, badTime] = results;
 
     expect(history.resource.region).toBe('us-east-1');
+    expect(unknown).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'tidemark: no resource no-such-thing in the store',
+    });
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toMatch(/cannot read the time "last tuesday": expected now/);
     for (const result of [state, show]) {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');

@@ -56,14 +56,16 @@ export class Session {
   }
 
   /**
-   * The store, its index brought up to date. An S3 store is reached at `--store-endpoint-url`, else
-   * `TIDEMARK_STORE_ENDPOINT_URL`, else `--endpoint-url`, with `--profile`'s credentials.
+   * The store, its index brought up to date, opened once. An S3 store is reached at `--store-endpoint-url`,
+   * else `TIDEMARK_STORE_ENDPOINT_URL`, else `--endpoint-url`, with `--profile`'s credentials. A local store
+   * that does not exist is an InputError, unless `create` (what a capture passes): a query never leaves a store.
    */
-  store(): Promise<VersionStore> {
+  store(options: { readonly create?: boolean } = {}): Promise<VersionStore> {
     const { storeEndpointUrl, endpointUrl, profile } = this.options;
     const endpoint = storeEndpointUrl ?? process.env.TIDEMARK_STORE_ENDPOINT_URL ?? endpointUrl;
     this.#store ??= import('@tidemark/core/store').then(({ VersionStore }) =>
       VersionStore.open(this.storeLocation, {
+        create: options.create ?? false,
         ...(endpoint ? { endpointUrl: endpoint } : {}),
         ...(profile ? { profile } : {}),
         ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
@@ -115,7 +117,7 @@ export class Session {
       import('@tidemark/core/resources'),
     ]);
     return CaptureEngine.create({
-      store: await this.store(),
+      store: await this.store({ create: true }),
       clients: await this.clients(),
       sealer: await this.sealer(),
       registry,

@@ -9,13 +9,14 @@ import { renderGaps } from '../render/gaps.js';
 
 /** `tidemark baseline`. */
 export const baseline: Action<BaselineOptions> = async ({ session, options, io }) => {
+  const regions = session.regions();
   const progress = new CaptureProgress(io);
   const engine = await session.engine({
     objects: objectSelection(options),
     onCapture: (outcome) => progress.add(outcome),
   });
   const report = await runBaseline(engine, {
-    regions: session.regions(),
+    regions,
     ...(options.label ? { label: options.label } : {}),
     ...(options.types ? { types: options.types } : {}),
   });

@@ -15,7 +15,7 @@ const INTERRUPTED = 130;
 /** `tidemark watch`. */
 export const watch: Action<WatchCommandOptions> = async ({ session, options, io }) => {
   const now = new Date();
-  const baselines = (await session.store()).baselines();
+  const baselines = (await session.store({ create: true })).baselines();
   const from = options.from === undefined ? undefined : resolveTime(options.from, baselines, now);
   const start = options.since === undefined ? undefined : resolveTime(options.since, baselines, now);
   const intervalMs = options.interval === undefined ? undefined : durationMs('--interval', options.interval);

@@ -79,7 +79,14 @@ export interface IndexOptions {
 }
 
 /** Options to open a store. */
-export interface OpenStoreOptions extends StoreAccessOptions, IndexOptions {}
+export interface OpenStoreOptions extends StoreAccessOptions, IndexOptions {
+  /**
+   * Whether a local store's folder is created when missing; when false, a missing folder is an InputError (a
+   * query of a mistyped or someone else's location must not leave an empty store there).
+   * @default true
+   */
+  readonly create?: boolean;
+}
 
 /**
  * The versioned store: content-addressed blobs, per-resource hash chains of version records, and a chain of
@@ -123,12 +130,17 @@ export class VersionStore {
   }
 
   /**
-   * Opens the store at `location`: a folder (created when missing) or `s3://bucket[/prefix]` (an InputError
-   * when malformed), and brings its index up to date (see {@link VersionStore.openBackend}).
+   * Opens the store at `location`: a folder (created when missing, unless `create` is false) or
+   * `s3://bucket[/prefix]` (an InputError when malformed), and brings its index up to date (see
+   * {@link VersionStore.openBackend}).
    */
   static async open(location: string, options: OpenStoreOptions = {}): Promise<VersionStore> {
     const where = parseStoreLocation(location);
     if (where.kind === 'local') {
+      if (options.create === false && !existsSync(where.folder))
+        throw new InputError(
+          `there is no store at ${where.folder}: a capture (baseline, ingest, watch) creates one`,
+        );
       await mkdir(where.folder, { recursive: true });
       return VersionStore.openBackend(new LocalBackend(where.folder), options);
     }
