@@ -13,6 +13,12 @@ import { writeNdjson } from './support/events.js';
 import { withSimulatedAccount } from './support/fixtures.js';
 
 const HOME_PAGE = 'AWS::S3::Object:queenofsandiego.com/index.html';
+/** What S3 answers a call it will not serve for an object in an archive storage class. */
+const ARCHIVED_OBJECT_STATE = {
+  code: 'InvalidObjectState',
+  status: 403,
+  message: "The operation is not valid for the object's storage class",
+};
 
 describe('baseline, events and time travel against the simulated account', () => {
   const env = withSimulatedAccount();
@@ -44,6 +50,30 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(report.failures).toEqual([]);
     expect(report.gaps).toContainEqual(
       expect.objectContaining({ kind: 'needs-restore', type: 'AWS::S3::Object' }),
+    );
+  });
+
+  it('records tags S3 will not read before a restore as needing one, not as denied', async () => {
+    const archived = 'sailjada-media/archive/2020-raw.tar';
+    env.account.fail('s3:GetObjectVersionTagging', ARCHIVED_OBJECT_STATE, archived);
+
+    const result = await env.cli.run('baseline');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /needs-restore +s3:GetObjectVersionTagging +AWS::S3::Object sailjada-media\/archive\/2020-raw\.tar +us-east-1 +InvalidObjectState/,
+    );
+    expect(result.stdout).not.toMatch(/^ +denied /m);
+    const { versions } = await env.cli.json<{ versions: HistoryEntry[] }>(
+      'history',
+      `AWS::S3::Object:${archived}`,
+    );
+    expect(versions[0]?.gaps).toContainEqual(
+      expect.objectContaining({
+        kind: 'needs-restore',
+        operation: 's3:GetObjectVersionTagging',
+        code: 'InvalidObjectState',
+      }),
     );
   });
 
@@ -117,7 +147,7 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(await readFile(old, 'utf8')).not.toContain('2027 season');
   });
 
-  it('skips bad and irrelevant input with a reason while capturing the rest of the batch', async () => {
+  it('skips bad and irrelevant input with a reason while capturing the rest of the batch, and exits 1 naming the bad line', async () => {
     await env.cli.json<BaselineReport>('baseline');
     const [created] = env.account.putObject('sailjada.com', 'new.html', 'new page');
     const readOnly = {
@@ -141,8 +171,11 @@ describe('baseline, events and time travel against the simulated account', () =>
       [JSON.stringify(created), '{ not json', JSON.stringify(readOnly), JSON.stringify(failed)].join('\n'),
     );
 
-    const report = await env.cli.json<IngestReport>('ingest', file);
+    const result = await env.cli.run('ingest', file, '--json');
 
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tidemark: .*mixed\.ndjson:2: not valid JSON/);
+    const report = JSON.parse(result.stdout) as IngestReport;
     expect(report.events.map((e) => e.skipped?.reason)).toEqual([
       undefined,
       'malformed',

@@ -32,7 +32,7 @@ describe('tidemark without AWS', () => {
 
     expect([unknown.code, badRegion.code, missingFile.code]).toEqual([2, 2, 2]);
     expect(unknown.stderr).toBe(
-      `tidemark: there is no store at ${env.cli.store}: a capture (baseline, ingest, watch) creates one`,
+      `tidemark: no Tidemark store at ${env.cli.store}: a capture (baseline, ingest, watch) creates one`,
     );
     expect(existsSync(env.cli.store)).toBe(false);
     expect(badRegion.stderr).toBe('tidemark: invalid region mars-1: expected names like eu-west-1');

@@ -173,7 +173,9 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
       '--endpoint-url',
       sqsServer.endpoint,
     );
-    expect(listed.stdout).toMatch(/1 dead messages in .*\n.*RECEIVES[\s\S]*unparseable: not valid JSON/);
+    expect(listed.stdout).toMatch(
+      /1 dead messages in .*\n.*RECEIVES[\s\S]*unparseable: line 1: not valid JSON/,
+    );
 
     const redrive = await env.cli.run(
       'dlq',

@@ -32,6 +32,38 @@ describe('silent drift: changes a baseline finds without an event', () => {
     ]);
   });
 
+  it('records code fetched after a failed download as the baseline that fetched it, not as drift', async () => {
+    env.account.failCodeDownloads('email-sender');
+    const first = await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+
+    await env.cli.json<BaselineReport>('baseline', '--label', 'v1.1');
+
+    expect(first.gaps.filter((gap) => gap.type === 'AWS::Lambda::Function')).toEqual([
+      expect.objectContaining({ id: 'email-sender', operation: 'lambda:GetFunction', code: 'HTTP500' }),
+    ]);
+    const { versions } = await env.cli.json<{ versions: HistoryEntry[] }>('history', 'email-sender');
+    expect(versions.map((v) => [v.cause, Object.keys(v.blobs), v.gaps.length])).toEqual([
+      [{ kind: 'baseline', label: 'v1.0' }, [], 1],
+      [{ kind: 'baseline', label: 'v1.1' }, ['code'], 0],
+    ]);
+    const shown = await env.cli.run('history', 'email-sender');
+    expect(shown.stdout).not.toContain('reconcile');
+  });
+
+  it('still records drift when the configuration changed too after a failed code download', async () => {
+    env.account.failCodeDownloads('email-sender');
+    await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+    env.account.updateFunctionConfiguration('email-sender', { timeout: 30 });
+
+    await env.cli.json<BaselineReport>('baseline', '--label', 'v1.1');
+
+    const { versions } = await env.cli.json<{ versions: HistoryEntry[] }>('history', 'email-sender');
+    expect(versions.map((v) => v.cause)).toEqual([
+      { kind: 'baseline', label: 'v1.0' },
+      { kind: 'reconcile', label: 'v1.1', detail: 'changed without an event' },
+    ]);
+  });
+
   it('shows reconcile versions and deletions in the history', async () => {
     await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
     env.account.deleteObject('sailjada.com', 'about.html');

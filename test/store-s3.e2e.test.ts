@@ -126,6 +126,44 @@ describe('tidemark with its store in an S3 bucket', () => {
     }
   });
 
+  it('treats a store emptied and made again under its name as another store, whatever its cache held', async () => {
+    prefix = 'recreated';
+    await freshCache();
+    await tidemark<BaselineReport>('baseline', '--label', 'v1.0');
+    await rm(path.join(server.directory, STORE_BUCKET, prefix), { recursive: true, force: true });
+    const store = `s3://${STORE_BUCKET}/${prefix}`;
+    const run = (...args: string[]) =>
+      env.cli.run('--store', store, '--store-endpoint-url', server.endpoint, ...args);
+
+    const emptied = await run('state');
+    const again = await run('baseline', '--label', 'v1.0', '--types', 'AWS::Lambda::Function');
+    const state = await tidemark<{ resources: StateEntry[] }>('state');
+
+    expect(emptied).toMatchObject({
+      code: 2,
+      stderr: `tidemark: no Tidemark store at ${store}: a capture (baseline, ingest, watch) creates one`,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('was built from another store at this location: rebuilding it');
+    expect(new Set(state.resources.map((entry) => entry.resource.type))).toEqual(
+      new Set(['AWS::Lambda::Function']),
+    );
+  });
+
+  it('refuses a mistyped store prefix with exit 2, creating nothing', async () => {
+    const typo = await env.cli.run(
+      '--store',
+      `s3://${STORE_BUCKET}/typo`,
+      '--store-endpoint-url',
+      server.endpoint,
+      'verify',
+    );
+
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain(`no Tidemark store at s3://${STORE_BUCKET}/typo`);
+    expect(existsSync(path.join(server.directory, STORE_BUCKET, 'typo'))).toBe(false);
+  });
+
   it('explains a malformed store location and a missing bucket', async () => {
     const malformed = await env.cli.run('--store', 's3://Not_A_Bucket/x', 'state');
     const missing = await env.cli.run(

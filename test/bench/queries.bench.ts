@@ -12,6 +12,7 @@ import {
   withTempDir,
 } from './support.js';
 import {
+  BENCH_KEY,
   CREATED_LATER,
   DELETED_AT_END,
   MID,
@@ -57,7 +58,7 @@ export const queriesBench: BenchScenario = {
       out.note(line);
     await withTempDir('queries', async (folder) => {
       const storeFolder = path.join(folder, 'store');
-      const store = await VersionStore.open(storeFolder);
+      const store = await VersionStore.open(storeFolder, { key: BENCH_KEY });
       log('writing the synthetic store…');
       let built: Awaited<ReturnType<typeof writeSyntheticStore>>;
       try {
@@ -96,6 +97,21 @@ export const queriesBench: BenchScenario = {
         );
         out.details[`reindex ${run}`] = reindex;
       }
+
+      log('verify…');
+      const verified = await child({ step: 'verify', store: storeFolder });
+      out.metric(
+        'verify (every blob, record, journal entry and log head, with the key)',
+        perSecond(built.versions, verified.ms),
+        'records/s',
+        `${round(verified.ms / 1000, 1)} s; ${verified.summary}; peak RSS ${round(verified.peakRssBytes / MB)} MB`,
+      );
+      out.must(
+        'verify finds the synthetic store consistent and authenticated',
+        verified.summary.endsWith('consistent, authenticated'),
+        verified.summary,
+      );
+      out.details.verify = verified;
 
       const captureCache = path.join(folder, 'capture-order-cache');
       log('growing an index in capture order…');

@@ -3,14 +3,15 @@
 // (QueryChildResult) on stdout.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { diffStates, history, stateAt } from '@tidemark/core/query';
-import { VersionStore } from '@tidemark/core/store';
+import { VersionStore, verifyStore } from '@tidemark/core/store';
 import { sha256Hex } from '../../packages/core/src/canonical/canonicalise.js';
+import { readIdentity } from '../../packages/core/src/store/identity.js';
 import { IndexDb } from '../../packages/core/src/store/index-db.js';
 import { LocalBackend } from '../../packages/core/src/store/local-backend.js';
 import { versionRecordSchema } from '../../packages/core/src/store/records.js';
 import type { ResourceRef } from '../../packages/core/src/types/resource.js';
 import { median, ownPeakRssBytes } from './stats.js';
-import { DAY, FUNCTION_TYPE, HOUR, MID } from './synthetic-store.js';
+import { BENCH_KEY, DAY, FUNCTION_TYPE, HOUR, MID } from './synthetic-store.js';
 
 /** The queries measured, each answering with a one-line summary of its result. */
 export const QUERIES = {
@@ -30,6 +31,7 @@ export type QueryName = keyof typeof QUERIES;
 /** What the bench asks a child to do. */
 export type QueryChildRequest =
   | { readonly step: 'reindex'; readonly store: string }
+  | { readonly step: 'verify'; readonly store: string }
   | {
       readonly step: 'grow';
       readonly store: string;
@@ -69,7 +71,7 @@ function summary(diff: Awaited<ReturnType<typeof diffStates>>): string {
 /** `tidemark reindex` of a local store: open (no index: a rebuild), rebuild, close (the journal checkpointed). */
 async function reindex(folder: string): Promise<QueryChildResult> {
   const start = performance.now();
-  const store = await VersionStore.open(folder);
+  const store = await VersionStore.open(folder, { key: BENCH_KEY });
   let summary: string;
   try {
     const report = await store.rebuildIndex();
@@ -80,6 +82,20 @@ async function reindex(folder: string): Promise<QueryChildResult> {
   return { ms: performance.now() - start, summary, peakRssBytes: ownPeakRssBytes() };
 }
 
+/** `tidemark verify` of a local store: every blob, record, journal entry and log head, with the store's key. */
+async function verify(folder: string): Promise<QueryChildResult> {
+  const start = performance.now();
+  const store = await VersionStore.open(folder, { key: BENCH_KEY, withoutIndex: true });
+  try {
+    const report = await verifyStore(store);
+    const { versions, baselines, blobs, logHeads } = report.checked;
+    const summary = `${(versions + baselines).toLocaleString('en-US')} records, ${blobs} blobs, ${logHeads} log heads; ${report.ok && report.authenticated ? 'consistent, authenticated' : `${report.problems.length} problems, authenticated: ${report.authenticated}`}`;
+    return { ms: performance.now() - start, summary, peakRssBytes: ownPeakRssBytes() };
+  } finally {
+    store.close();
+  }
+}
+
 /** Indexes every record in capture order, a consumer batch per transaction, as the deployed pipeline grows it. */
 async function grow(folder: string, cacheDirectory: string, orderFile: string): Promise<QueryChildResult> {
   const keys = readFileSync(orderFile, 'utf8').split('\n').filter(Boolean);
@@ -87,6 +103,8 @@ async function grow(folder: string, cacheDirectory: string, orderFile: string): 
   const start = performance.now();
   mkdirSync(cacheDirectory, { recursive: true });
   const index = new IndexDb(IndexDb.fileIn(cacheDirectory));
+  const identity = await readIdentity(backend);
+  if (identity) index.setStoreId(identity.storeId);
   try {
     for (let at = 0; at < keys.length; at += CONSUMER_BATCH) {
       const versions = [];
@@ -116,6 +134,7 @@ async function grow(folder: string, cacheDirectory: string, orderFile: string): 
  */
 async function query(request: Extract<QueryChildRequest, { step: 'query' }>): Promise<QueryChildResult> {
   const store = await VersionStore.open(request.store, {
+    key: BENCH_KEY,
     ...(request.cacheDirectory ? { cacheDirectory: request.cacheDirectory } : {}),
   });
   try {
@@ -140,7 +159,9 @@ const request = JSON.parse(process.argv[2] ?? '{}') as QueryChildRequest;
 const result =
   request.step === 'reindex'
     ? await reindex(request.store)
-    : request.step === 'grow'
-      ? await grow(request.store, request.cacheDirectory, request.orderFile)
-      : await query(request);
+    : request.step === 'verify'
+      ? await verify(request.store)
+      : request.step === 'grow'
+        ? await grow(request.store, request.cacheDirectory, request.orderFile)
+        : await query(request);
 process.stdout.write(`${JSON.stringify(result)}\n`);

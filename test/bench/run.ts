@@ -17,10 +17,19 @@ const { queriesBench } = await import('./queries.bench.js');
 const { consumerBench } = await import('./consumer.bench.js');
 const { refreshBench } = await import('./refresh.bench.js');
 const { cliBench } = await import('./cli.bench.js');
+const { reliabilityBench } = await import('./reliability.bench.js');
 
 type ScenarioResult = import('./support.js').ScenarioResult;
 
-const scenarios = [baselineBench, eventsBench, queriesBench, consumerBench, refreshBench, cliBench];
+const scenarios = [
+  baselineBench,
+  eventsBench,
+  queriesBench,
+  consumerBench,
+  refreshBench,
+  cliBench,
+  reliabilityBench,
+];
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));
 if (unknown.length > 0) {

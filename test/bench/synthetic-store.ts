@@ -1,17 +1,20 @@
 /**
  * The synthetic store of the queries bench: 100,000 resources x 10 versions, written as a real local store
- * (version record files under `versions/`, documents and content as blobs), deterministically, so every run
- * builds the same store. Record files are written straight to disk (no fsync, no index), which is what makes
- * a million of them affordable; a few chains also go through `VersionStore.append` and must hash identically.
+ * (version record files under `versions/`, each signed with {@link BENCH_KEY}, its journal entry, log heads naming
+ * them, documents and content as blobs), deterministically, so every run builds the same store. Record and journal
+ * files are written straight to disk (no fsync, no index), which is what makes a million of them affordable; a few
+ * chains also go through `VersionStore.append` and must hash identically.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LocalKeySealer } from '@tidemark/core/secrets';
+import { LocalKeySealer, StoreKey } from '@tidemark/core/secrets';
 import type { Hashed, VersionCause, VersionRecord, VersionStore } from '@tidemark/core/store';
 import { canonicalJson, sha256Hex } from '../../packages/core/src/canonical/canonicalise.js';
 import { SeededRandom } from '../../packages/core/src/simulation/random.js';
-import { versionKey } from '../../packages/core/src/store/layout.js';
+import { journalKey, versionKey } from '../../packages/core/src/store/layout.js';
+import { StoreLog } from '../../packages/core/src/store/log.js';
+import { journalAnnouncement, signRecord } from '../../packages/core/src/store/signing.js';
 import type { Json, JsonObject } from '../../packages/core/src/types/json.js';
 import type { ResourceRef } from '../../packages/core/src/types/resource.js';
 
@@ -27,6 +30,11 @@ const CODE_BLOBS = 40;
 /** Chains written through `VersionStore.append` (the real write path) and checked against the generator. */
 const APPENDED_CHAINS = 20;
 const SEED = 0x71de;
+/** Records each log head names, as a long capture appends them. */
+const LOG_HEAD_RECORDS = 1_000;
+
+/** The key the synthetic store is sealed and signed with: open it with `{ key: BENCH_KEY }`. */
+export const BENCH_KEY = new StoreKey(Buffer.alloc(32, 0x5e));
 const WRITES_IN_FLIGHT = 16;
 
 const ACCOUNT = '123456789012';
@@ -293,27 +301,30 @@ function chainOf(n: number, pools: Pools): Hashed<VersionRecord>[] {
             at,
           );
     const size = 1024 + random.below(1 << 20);
-    const record: VersionRecord = {
-      schema: 1,
-      resource,
-      capturedAt: new Date(at).toISOString(),
-      cause,
-      deleted,
-      document: deleted ? null : document,
-      blobs: deleted
-        ? {}
-        : isFunction
-          ? { code: random.pick(pools.codes) }
-          : { content: random.pick(pools.contents) },
-      ...(isFunction || deleted
-        ? {}
-        : {
-            fingerprint: `etag=${random.hex(32)};size=${size};modified=${new Date(Math.floor((at - 5_000) / 1000) * 1000).toISOString()}`,
-          }),
-      gaps: [],
-      seq,
-      prev: chain.at(-1)?.hash ?? null,
-    };
+    const record: VersionRecord = signRecord(
+      {
+        schema: 1 as const,
+        resource,
+        capturedAt: new Date(at).toISOString(),
+        cause,
+        deleted,
+        document: deleted ? null : document,
+        blobs: (deleted
+          ? {}
+          : isFunction
+            ? { code: random.pick(pools.codes) }
+            : { content: random.pick(pools.contents) }) as Record<string, string>,
+        ...(isFunction || deleted
+          ? {}
+          : {
+              fingerprint: `etag=${random.hex(32)};size=${size};modified=${new Date(Math.floor((at - 5_000) / 1000) * 1000).toISOString()}`,
+            }),
+        gaps: [],
+        seq,
+        prev: chain.at(-1)?.hash ?? null,
+      },
+      BENCH_KEY,
+    );
     chain.push({ hash: sha256Hex(canonicalJson(record as unknown as Json)), record });
   }
   return chain;
@@ -348,30 +359,47 @@ export async function writeSyntheticStore(
   const poolsMs = performance.now() - poolsStart;
 
   let appendMismatches = 0;
+  const appendedKeys = new Set<string>();
   for (let n = 0; n < APPENDED_CHAINS; n++)
     for (const version of chainOf(n, pools)) {
-      const { schema: _schema, seq: _seq, prev: _prev, ...draft } = version.record;
+      const { schema: _schema, seq: _seq, prev: _prev, mac: _mac, ...draft } = version.record;
       const result = await store.append(draft);
       if (!result.appended || result.version?.hash !== version.hash) appendMismatches++;
+      appendedKeys.add(versionKey(version.record.resource, version.record.seq));
     }
+  await store.appendLogHead();
 
   const writeStart = performance.now();
-  const captured: Array<{ readonly at: number; readonly key: string }> = [];
+  const captured: Array<{ readonly at: number; readonly key: string; readonly sha256: string }> = [];
+  const journalFolders = new Set<string>();
   for (let n = 0; n < RESOURCES; n++) {
     const chain = chainOf(n, pools);
-    for (const { record } of chain) {
+    for (const { hash, record } of chain) {
       const key = versionKey(record.resource, record.seq);
-      captured.push({ at: Date.parse(record.capturedAt), key });
+      captured.push({ at: Date.parse(record.capturedAt), key, sha256: hash });
       if (n < APPENDED_CHAINS) continue;
       const file = path.join(folder, key);
       if (record.seq === 1) mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, canonicalJson(record as unknown as Json));
+      const entry = journalKey(key, new Date(record.capturedAt));
+      const entryFile = path.join(folder, entry);
+      if (!journalFolders.has(path.dirname(entryFile))) {
+        mkdirSync(path.dirname(entryFile), { recursive: true });
+        journalFolders.add(path.dirname(entryFile));
+      }
+      writeFileSync(entryFile, journalAnnouncement(entry, hash, BENCH_KEY));
     }
     if ((n + 1) % 10_000 === 0)
       log(`wrote ${((n + 1) * VERSIONS_PER_RESOURCE).toLocaleString('en-US')} versions…`);
   }
-  const writeMs = performance.now() - writeStart;
   captured.sort((a, b) => a.at - b.at);
+  const storeLog = new StoreLog(store.backend, BENCH_KEY);
+  const written = captured.filter(({ key }) => !appendedKeys.has(key));
+  for (let at = 0; at < written.length; at += LOG_HEAD_RECORDS)
+    await storeLog.append(
+      written.slice(at, at + LOG_HEAD_RECORDS).map(({ key, sha256 }) => ({ key, sha256 })),
+    );
+  const writeMs = performance.now() - writeStart;
   const sampleN = Array.from({ length: RESOURCES }, (_, n) => n).find(
     (n) => n >= APPENDED_CHAINS && resourceOf(n).type === OBJECT_TYPE,
   ) as number;

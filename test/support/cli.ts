@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Io } from '@tidemark/cli';
 
 /** What one `tidemark` invocation printed and returned. */
@@ -8,6 +9,8 @@ export interface CliResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** What was written to standard output as bytes (`show --blob -`), apart from the lines of `stdout`. */
+  readonly bytes: Buffer;
 }
 
 /** A store folder and key file in a fresh temporary folder, and a way to run `tidemark` against them. */
@@ -32,11 +35,18 @@ export class CliHarness {
   async run(...args: string[]): Promise<CliResult> {
     const out: string[] = [];
     const err: string[] = [];
+    const bytes: Buffer[] = [];
     const io: Io = {
       out: (line = '') => out.push(line),
       err: (line = '') => err.push(line),
       interactive: false,
       progress: () => undefined,
+      stdout: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          bytes.push(Buffer.from(chunk));
+          done();
+        },
+      }),
     };
     // Imported at each run: a command loads its code when it runs, so after a test resets the module registry
     // (`vi.resetModules()`), `main` must come from the same registry as that code, as in a fresh process.
@@ -45,7 +55,7 @@ export class CliHarness {
       ['node', 'tidemark', '--store', this.store, '--key-file', this.keyFile, ...args],
       io,
     );
-    const result = { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    const result = { code, stdout: out.join('\n'), stderr: err.join('\n'), bytes: Buffer.concat(bytes) };
     this.transcript.push(result.stdout, result.stderr);
     return result;
   }

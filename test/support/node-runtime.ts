@@ -68,19 +68,40 @@ export interface NodeRun {
   readonly ms: number;
 }
 
+/** A user to run a process as (this process must be root to run one as another user). */
+export interface ProcessUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /**
  * Runs `node <args>` with the given binary in a fresh process, stdin closed, and resolves when it exits (whatever
- * its code). `env` is the process's whole environment: nothing of the caller's is added.
+ * its code). `env` is the process's whole environment: nothing of the caller's is added. With `user`, the process
+ * runs as that user. After `timeoutMs` (at least 1) it is sent `killSignal`.
  */
 export function runNode(
   binary: string,
   args: readonly string[],
-  options: { readonly env: NodeJS.ProcessEnv; readonly cwd?: string; readonly timeoutMs?: number },
+  options: {
+    readonly env: NodeJS.ProcessEnv;
+    readonly cwd?: string;
+    readonly timeoutMs?: number;
+    /** @default 'SIGTERM' */
+    readonly killSignal?: NodeJS.Signals;
+    readonly user?: ProcessUser;
+  },
 ): Promise<NodeRun> {
-  const { env, cwd, timeoutMs = 120_000 } = options;
+  const { env, cwd, timeoutMs = 120_000, killSignal = 'SIGTERM', user } = options;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(binary, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(binary, args, {
+      env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: Math.max(1, timeoutMs),
+      killSignal,
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

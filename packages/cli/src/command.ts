@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { ExitCode } from './exit-code.js';
 import type { Io } from './io.js';
+import { printable } from './render/printable.js';
 import type { GlobalOptions, Session } from './session.js';
 
 /** What every command's action receives. */
@@ -18,7 +20,8 @@ export type ExitSink = (code: number) => void;
 /**
  * Attaches an action to a command. The action's module, and the session with what it opens, are loaded only when
  * the command runs, so that listing and parsing commands loads neither the store nor AWS clients. The action runs
- * in a session opened from the global options, closed afterwards; its exit code goes to `exit`.
+ * in a session opened from the global options, closed afterwards, once more if it met a damaged index (see
+ * {@link Session.recoveringIndex}); its exit code goes to `exit`.
  *
  * @example
  * handle(command, io, exit, async () => (await import('../actions/history.js')).history);
@@ -33,9 +36,21 @@ export function handle<O, A extends unknown[] = []>(
     const self = received.at(-1) as Command;
     const args = received.slice(0, -2) as A;
     const [{ Session }, action] = await Promise.all([import('./session.js'), load()]);
-    const session = new Session(self.optsWithGlobals(), (message) => io.err(`warning: ${message}`));
+    const session = new Session(self.optsWithGlobals(), (message) =>
+      io.err(printable(`warning: ${message}`)),
+    );
     try {
-      exit(await action({ session, options: self.optsWithGlobals(), io }, ...args));
+      const code = await session.recoveringIndex(() =>
+        action({ session, options: self.optsWithGlobals(), io }, ...args),
+      );
+      const damage = await session.damage();
+      if (damage)
+        io.err(
+          printable(
+            `warning: answers leave out ${damage.count} records the store holds damaged or lost (${damage.keys[0]}…): run tidemark verify`,
+          ),
+        );
+      exit(damage ? Math.max(code, ExitCode.FAILED) : code);
     } finally {
       await session.close();
     }

@@ -1,3 +1,3 @@
 export { ExitCode } from './exit-code.js';
-export type { Io } from './io.js';
+export type { ByteSink, Io } from './io.js';
 export { main } from './main.js';

@@ -1,3 +1,15 @@
+/**
+ * Where bytes go, as `process.stdout` takes them: structural, so that the public types need no Node typings. Any
+ * Node writable stream is one.
+ */
+export interface ByteSink {
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (...args: never[]) => void): unknown;
+  emit(event: string, ...args: never[]): boolean;
+  end(): unknown;
+}
+
 /** Where a command writes: standard output for results, standard error for progress and diagnostics. */
 export interface Io {
   /** Writes one line of results. */
@@ -8,6 +20,11 @@ export interface Io {
   readonly interactive: boolean;
   /** Rewrites the progress line (terminal only). */
   progress(line: string): void;
+  /**
+   * Standard output as bytes, for content written as it is (`show --blob -`); the process's own when absent.
+   * Nothing else is written to standard output then.
+   */
+  readonly stdout?: ByteSink;
 }
 
 /** The process's own standard output and error. */
@@ -27,6 +44,7 @@ export function processIo(): Io {
       process.stderr.write(`${line}\n`);
     },
     interactive: Boolean(process.stderr.isTTY),
+    stdout: process.stdout,
     progress: (line) => {
       if (!process.stderr.isTTY) return;
       const width = process.stderr.columns ?? 100;

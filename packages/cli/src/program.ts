@@ -12,6 +12,7 @@ import { baselinesCommand, reindexCommand, verifyCommand } from './commands/stor
 import { watchCommand } from './commands/watch.js';
 import { ExitCode } from './exit-code.js';
 import type { Io } from './io.js';
+import { printable } from './render/printable.js';
 import { VERSION } from './version.js';
 
 /**
@@ -32,6 +33,10 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     .option(
       '--key-file <file>',
       'secret key file (default: $TIDEMARK_KEY_FILE or ~/.config/tidemark/secret.key)',
+    )
+    .option(
+      '--new-key',
+      'create the key file for a store that has none (a store written before keys were recorded); never replaces one',
     )
     .option('--profile <name>', 'AWS named profile (default: the standard credential chain)')
     .option('--region <region>', 'AWS region to capture; for queries, only resources in this region')
@@ -92,6 +97,6 @@ function oneLineError(command: Command): (text: string, write: (text: string) =>
       .replace(/\s*\n\s*/g, ' ')
       .trim()
       .replace(/\.$/, '');
-    write(`${name}: ${message}; see ${name} --help`);
+    write(printable(`${name}: ${message}; see ${name} --help`));
   };
 }

@@ -5,16 +5,18 @@ import type {
   CaptureEngine,
   CaptureOutcome,
   ObjectSelection,
-  SecretSealer,
+  StoreDamage,
   VersionStore,
   WarningSink,
 } from '@tidemark/core';
-import { InputError } from '@tidemark/core/errors';
+import { IndexCorruptError, InputError } from '@tidemark/core/errors';
+import type { StoreKey } from '@tidemark/core/secrets';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
   readonly store?: string;
   readonly keyFile?: string;
+  readonly newKey?: boolean;
   readonly profile?: string;
   readonly region?: string;
   readonly regions?: string;
@@ -40,7 +42,7 @@ export class Session {
   readonly options: GlobalOptions;
   readonly #onWarning: WarningSink | undefined;
   #store?: Promise<VersionStore>;
-  #sealer?: Promise<SecretSealer>;
+  #key?: Promise<StoreKey | undefined>;
   #clients?: Promise<AwsClients>;
   /** Whether a capture engine was made: the command may have written to the store. */
   #captured = false;
@@ -60,27 +62,98 @@ export class Session {
    * else `TIDEMARK_STORE_ENDPOINT_URL`, else `--endpoint-url`, with `--profile`'s credentials. A local store
    * that does not exist is an InputError, unless `create` (what a capture passes): a query never leaves a store.
    */
-  store(options: { readonly create?: boolean } = {}): Promise<VersionStore> {
+  store(options: { readonly create?: boolean; readonly withoutIndex?: boolean } = {}): Promise<VersionStore> {
     const { storeEndpointUrl, endpointUrl, profile } = this.options;
     const endpoint = storeEndpointUrl ?? process.env.TIDEMARK_STORE_ENDPOINT_URL ?? endpointUrl;
-    this.#store ??= import('@tidemark/core/store').then(({ VersionStore }) =>
-      VersionStore.open(this.storeLocation, {
-        create: options.create ?? false,
-        ...(endpoint ? { endpointUrl: endpoint } : {}),
-        ...(profile ? { profile } : {}),
-        ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
-      }),
+    this.#store ??= Promise.all([import('@tidemark/core/store'), this.existingKey()]).then(
+      ([{ VersionStore }, key]) =>
+        VersionStore.open(this.storeLocation, {
+          create: options.create ?? false,
+          withoutIndex: options.withoutIndex ?? false,
+          ...(key ? { key } : {}),
+          ...(endpoint ? { endpointUrl: endpoint } : {}),
+          ...(profile ? { profile } : {}),
+          ...(this.#onWarning ? { onWarning: this.#onWarning } : {}),
+        }),
     );
     return this.#store;
   }
 
-  /** The sealer of secret values, with the key of `--key-file` (created on first use). */
-  sealer(): Promise<SecretSealer> {
-    this.#sealer ??= import('@tidemark/core/secrets').then(
-      async ({ defaultKeyFile, LocalKeySealer, loadOrCreateKey }) =>
-        new LocalKeySealer(await loadOrCreateKey(this.options.keyFile ?? defaultKeyFile())),
-    );
-    return this.#sealer;
+  /** The key file in use: `--key-file`, else `$TIDEMARK_KEY_FILE`, else `~/.config/tidemark/secret.key`. */
+  async keyFile(): Promise<string> {
+    if (this.options.keyFile) return this.options.keyFile;
+    const { defaultKeyFile } = await import('@tidemark/core/secrets');
+    return defaultKeyFile();
+  }
+
+  /**
+   * Where this machine remembers the newest log head it saw of the store `storeId`: beside the key file, out of
+   * reach of whoever can write only to the store.
+   */
+  async witnessFile(storeId: string): Promise<string> {
+    const { witnessFile } = await import('@tidemark/core/store');
+    return witnessFile(path.join(path.dirname(await this.keyFile()), 'witness'), storeId);
+  }
+
+  /**
+   * The key in the key file, or undefined when there is none (`--new-key` must create it, not find it). A key
+   * file others can read draws a warning.
+   */
+  existingKey(): Promise<StoreKey | undefined> {
+    this.#key ??= (async () => {
+      const { keyFileExposure, readKeyFile, StoreKey } = await import('@tidemark/core/secrets');
+      const file = await this.keyFile();
+      const bytes = await readKeyFile(file);
+      if (!bytes) return undefined;
+      if (this.options.newKey)
+        throw new InputError(`the key file ${file} exists: --new-key never replaces a key`);
+      const exposure = await keyFileExposure(file);
+      if (exposure) this.#onWarning?.(exposure);
+      return new StoreKey(bytes);
+    })();
+    return this.#key;
+  }
+
+  /**
+   * The key to capture into `store` with: the key file's; else a new key, created for a new store, or for a store
+   * written before keys were recorded when `--new-key` says so; else an InputError, never a silent new key.
+   */
+  async captureKey(store: VersionStore): Promise<StoreKey> {
+    const existing = await this.existingKey();
+    if (existing) return existing;
+    const file = await this.keyFile();
+    if (store.identity)
+      throw new InputError(
+        `the store at ${this.storeLocation} is sealed by key ${store.identity.keyId}, and there is no key file ${file}: pass --key-file with its key`,
+      );
+    if (!store.index.isEmpty() && !this.options.newKey)
+      throw new InputError(
+        `there is no key file ${file} and the store at ${this.storeLocation} already holds versions: pass --key-file with the key that sealed them, or --new-key to start a new one (values sealed before cannot be compared)`,
+      );
+    const { createKeyFile, StoreKey } = await import('@tidemark/core/secrets');
+    const key = new StoreKey(await createKeyFile(file));
+    store.useKey(key);
+    this.#key = Promise.resolve(key);
+    return key;
+  }
+
+  /**
+   * Runs a command's action; when it meets a damaged index (SQLite reads a damaged page only when a query needs
+   * it), rebuilds the index from the store and runs the action once more, unless it captured: then the error
+   * stands, and the next command finds the index rebuilt.
+   */
+  async recoveringIndex(action: () => Promise<number>): Promise<number> {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof IndexCorruptError) || !this.#store) throw error;
+      const store = await this.#store;
+      this.#onWarning?.(`${error.message}: rebuilding it from the store`);
+      store.index.discard();
+      await store.refresh();
+      if (this.#captured) throw error;
+      return action();
+    }
   }
 
   /** The AWS clients of `--profile` and `--endpoint-url`; the SDK is loaded on the first call. */
@@ -116,10 +189,11 @@ export class Session {
       import('@tidemark/core/capture'),
       import('@tidemark/core/resources'),
     ]);
+    const store = await this.store({ create: true });
     return CaptureEngine.create({
-      store: await this.store({ create: true }),
+      store,
       clients: await this.clients(),
-      sealer: await this.sealer(),
+      sealer: (await this.captureKey(store)).sealer,
       registry,
       homeRegion: this.regions()[0] ?? 'us-east-1',
       ...(options.objects ? { objects: options.objects } : {}),
@@ -127,14 +201,54 @@ export class Session {
     });
   }
 
+  /** Appends the log head naming what this capture wrote, and remembers it as seen. */
+  async #appendLogHead(store: VersionStore): Promise<void> {
+    const head = await store.appendLogHead();
+    if (!head || !store.identity) return;
+    const { advanceWitness } = await import('@tidemark/core/store');
+    await advanceWitness(await this.witnessFile(store.identity.storeId), store.identity.storeId, {
+      seq: head.record.seq,
+      hash: head.hash,
+    });
+  }
+
   /**
-   * Closes the store. After a capture into an S3 store, first publishes an index snapshot when one is due,
-   * so the next cold cache downloads it instead of reading every record; a failure to publish is a warning.
+   * What the store's index knows to be missing from its answers because the store is damaged (records invalid,
+   * forged or removed), when a store was opened; undefined when nothing is.
+   */
+  async damage(): Promise<StoreDamage | undefined> {
+    const store = await this.#store?.catch(() => undefined);
+    if (!store) return undefined;
+    const known = store.index.damage();
+    const lost = await this.#lostLogHead(store);
+    if (!lost) return known;
+    return { count: (known?.count ?? 0) + 1, keys: [lost, ...(known?.keys ?? [])] };
+  }
+
+  /**
+   * The newest log head this machine saw of the store, when it is no longer there: the newest records were
+   * removed with it, and no index built from the store alone can tell.
+   */
+  async #lostLogHead(store: VersionStore): Promise<string | undefined> {
+    if (!store.identity) return undefined;
+    const { logHeadKey, readWitness } = await import('@tidemark/core/store');
+    const witness = await readWitness(await this.witnessFile(store.identity.storeId));
+    if (!witness || witness.storeId !== store.identity.storeId) return undefined;
+    const key = logHeadKey(witness.seq);
+    return (await store.backend.exists(key)) ? undefined : key;
+  }
+
+  /**
+   * Closes the store. After a capture, first appends the log head naming what it wrote, then (into an S3 store)
+   * publishes an index snapshot when one is due, so the next cold cache downloads it instead of reading every
+   * record; a failure to publish is a warning.
    */
   async close(): Promise<void> {
     if (!this.#store) return;
-    const store = await this.#store;
+    const store = await this.#store.catch(() => undefined);
+    if (!store) return;
     try {
+      if (this.#captured) await this.#appendLogHead(store);
       if (this.#captured && store.ownBucket !== undefined)
         await store.publishSnapshotIfDue().catch((error: unknown) => {
           this.#onWarning?.(

@@ -31,6 +31,7 @@ export * from './query/index.js';
 export * from './queue/index.js';
 export * from './resources/index.js';
 export * from './secrets/index.js';
+export { loadKeyFromSecret } from './secrets/secret-manager-key.js';
 export type { StoreBackend } from './store/backend.js';
 export * from './store/index.js';
 export {

@@ -51,7 +51,8 @@ describe('parseEventInput on NDJSON', () => {
     expect(events.map((event) => event.kind)).toEqual(['cloudtrail', 'other', 'cloudtrail']);
     expect(events[1]).toMatchObject({
       reason: 'malformed',
-      detail: expect.stringMatching(/^line 2: not valid JSON/),
+      line: 2,
+      detail: expect.stringMatching(/^not valid JSON/),
     });
   });
 
@@ -66,7 +67,8 @@ describe('parseEventInput on NDJSON', () => {
     expect(events.map((event) => event.kind)).toEqual(['cloudtrail', 'other', 'cloudtrail']);
     expect(events[1]).toMatchObject({
       reason: 'malformed',
-      detail: expect.stringMatching(/^line 3: not valid JSON/),
+      line: 3,
+      detail: expect.stringMatching(/^not valid JSON/),
       source: 'win#1',
     });
     expect(recordOf(events[2])).toEqual(RECORD);
@@ -92,5 +94,71 @@ describe('parseEventInput on concatenated documents', () => {
       'DeleteBucketPolicy',
     ]);
     expect(recordOf(events[1])).toMatchObject({ userAgent: 'console\nsigned' });
+  });
+});
+
+describe('parseEventInput on input that is not an event', () => {
+  it('gives each unreadable part the input line it starts on', () => {
+    // Arrange
+    const text = [
+      '',
+      '',
+      JSON.stringify(RECORD, null, 2),
+      JSON.stringify({ hello: 'world' }, null, 2),
+      '',
+      JSON.stringify([RECORD, 42], null, 2),
+    ].join('\n');
+
+    // Act
+    const events = parseEventInput(text, 'cat');
+
+    // Assert
+    const unreadable = events.filter((event) => event.kind === 'other');
+    expect(unreadable).toEqual([
+      expect.objectContaining({
+        line: 12,
+        detail: 'JSON object in none of the accepted shapes (keys: hello)',
+      }),
+      expect.objectContaining({ line: 16, detail: '[1] expected a JSON object, received number' }),
+    ]);
+  });
+
+  it('reads the events of NDJSON whose first line is bad, and reports that line', () => {
+    // Arrange
+    const text = ['{"eventVersion": "1.08", "eventSource', JSON.stringify(RECORD), 'garbage'].join('\n');
+
+    // Act
+    const events = parseEventInput(text, 'nd');
+
+    // Assert
+    expect(events.map((event) => event.kind)).toEqual(['other', 'cloudtrail', 'other']);
+    expect(events.map((event) => event.kind === 'other' && event.line)).toEqual([1, false, 3]);
+  });
+
+  it('places bad JSON held in a string at the line of the message holding it', () => {
+    // Arrange
+    const batch = { Records: [{ eventSource: 'aws:sqs', body: '{\n"eventName": \n' }] };
+    const text = [JSON.stringify(RECORD), JSON.stringify(batch)].join('\n');
+
+    // Act
+    const [, event] = parseEventInput(text, 'sqs');
+
+    // Assert
+    expect(event).toMatchObject({
+      kind: 'other',
+      line: 2,
+      detail: expect.stringMatching(/^Records\[0\] body: not valid JSON/),
+    });
+  });
+
+  it('repeats no more than the start of a long key of the input', () => {
+    // Arrange
+    const key = 'k'.repeat(10_000);
+
+    // Act
+    const [event] = parseEventInput(JSON.stringify({ [key]: 1 }), 'long');
+
+    // Assert
+    expect(event?.kind === 'other' && event.detail.length).toBeLessThan(200);
   });
 });

@@ -200,7 +200,8 @@ describe('parseEventInput', () => {
     expect(events.map((event) => event.kind)).toEqual(['cloudtrail', 'other', 'cloudtrail']);
     expect(events[1]).toMatchObject({
       reason: 'malformed',
-      detail: expect.stringMatching(/^line 2: not valid JSON/),
+      line: 2,
+      detail: expect.stringMatching(/^not valid JSON/),
     });
   });
 
@@ -216,7 +217,8 @@ describe('parseEventInput', () => {
       {
         kind: 'other',
         reason: 'malformed',
-        detail: expect.stringMatching(/line 3 column 3/),
+        detail: expect.stringMatching(/^not valid JSON at column 3: /),
+        line: 3,
         source: 'bad#0',
       },
     ]);

@@ -231,6 +231,29 @@ describe('s3Object.describe', () => {
     });
   });
 
+  it('records tagging refused for an archived object as needing a restore, not as denied', async () => {
+    // Arrange
+    mockFullObject(s3, BYTES, { StorageClass: 'DEEP_ARCHIVE' });
+    s3.on(GetObjectTaggingCommand).rejects(s3Error('InvalidObjectState', 403));
+    const ctx = createCaptureContext();
+
+    // Act
+    const described = await s3Object.describe(ctx, 'media/old.tar', 'eu-west-1');
+
+    // Assert
+    expect(described).toMatchObject({
+      status: 'found',
+      raw: { Tags: { [UNKNOWN_MARKER]: 'InvalidObjectState' } },
+    });
+    expect(described.status === 'found' && described.gaps).toContainEqual(
+      expect.objectContaining({
+        kind: 'needs-restore',
+        operation: 's3:GetObjectVersionTagging',
+        code: 'InvalidObjectState',
+      }),
+    );
+  });
+
   it('describes again when the object changes between HeadObject and GetObject', async () => {
     // Arrange
     mockFullObject(s3, BYTES);

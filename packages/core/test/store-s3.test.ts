@@ -260,8 +260,22 @@ describe('on an S3-protocol server', () => {
       const first = await reader.refresh();
       const second = await reader.refresh();
 
-      expect(first).toEqual({ rebuilt: false, versions: 3, baselines: 1, missing: 0, invalid: [] });
-      expect(second).toEqual({ rebuilt: false, versions: 0, baselines: 0, missing: 0, invalid: [] });
+      expect(first).toEqual({
+        rebuilt: false,
+        versions: 3,
+        baselines: 1,
+        missing: 0,
+        invalid: [],
+        removed: [],
+      });
+      expect(second).toEqual({
+        rebuilt: false,
+        versions: 0,
+        baselines: 0,
+        missing: 0,
+        invalid: [],
+        removed: [],
+      });
       expect(reads).toHaveBeenCalledTimes(4);
       expect(reader.index.stateAt('2026-02-01T00:00:00.000Z')).toEqual(
         writer.index.stateAt('2026-02-01T00:00:00.000Z'),
@@ -279,7 +293,7 @@ describe('on an S3-protocol server', () => {
 
       expect(fresh.index.history(SITE_BUCKET)).toEqual(writer.index.history(SITE_BUCKET));
       expect(fresh.baselines()).toEqual(writer.baselines());
-      expect(await fresh.rebuildIndex()).toEqual({ versions: 2, baselines: 1, invalid: [] });
+      expect(await fresh.rebuildIndex()).toEqual({ versions: 2, baselines: 1, invalid: [], removed: [] });
     });
 
     it('reports a corrupted blob of an S3 store', async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { stubCredentials } from '../../../test/support/environment.js';
 import { type S3Server, startS3Server } from '../../../test/support/s3-server.js';
 import type { StoreBackend } from '../src/store/backend.js';
-import { IndexDb } from '../src/store/index-db.js';
+import { INDEX_SCHEMA_VERSION, IndexDb } from '../src/store/index-db.js';
 import { type IndexSnapshot, restoreLatestSnapshot } from '../src/store/index-snapshot.js';
 import { StoreLayout, versionKey } from '../src/store/layout.js';
 import { LocalBackend } from '../src/store/local-backend.js';
@@ -130,7 +130,9 @@ describe('index snapshots of an S3 store', () => {
 
     expect(snapshot.counts).toEqual({ resources: BEFORE / 2, versions: BEFORE, baselines: 1 });
     expect(store.restoredFrom).toEqual(snapshot);
-    expect(counted.gets()).toEqual([StoreLayout.INDEX_POINTER, snapshot.key, ...newKeys].sort());
+    expect(counted.gets()).toEqual(
+      [StoreLayout.INDEX_POINTER, snapshot.key, StoreLayout.IDENTITY, ...newKeys].sort(),
+    );
     expect(warnings).toEqual([]);
     expect(answers(store)).toEqual(await rebuilt('fresh/'));
     expect(store.index.counts().versions).toBe(BEFORE + AFTER);
@@ -213,15 +215,17 @@ describe('index snapshots of an S3 store', () => {
 
     expect(counted.gets()).not.toContain(snapshot.key);
     expect(warnings).toEqual([
-      expect.stringContaining(`: ${snapshot.key} is of index schema 1, this version of Tidemark reads 2;`),
+      expect.stringContaining(
+        `: ${snapshot.key} is of index schema 1, this version of Tidemark reads ${INDEX_SCHEMA_VERSION};`,
+      ),
     ]);
     expect(answers(store)).toEqual(expected);
-    expect(republished?.indexSchema).toBe('2');
+    expect(republished?.indexSchema).toBe(INDEX_SCHEMA_VERSION);
     expect(
       JSON.parse((await counted.backend.read(StoreLayout.INDEX_POINTER))?.toString() ?? '{}'),
     ).toMatchObject({
       key: republished?.key,
-      indexSchema: '2',
+      indexSchema: INDEX_SCHEMA_VERSION,
     });
   });
 
@@ -285,7 +289,7 @@ describe('index snapshots of a local store', () => {
 
     store = await VersionStore.openBackend(backend);
 
-    expect(reads.mock.calls.map(([key]) => key).sort()).toEqual(newKeys.sort());
+    expect(reads.mock.calls.map(([key]) => key).sort()).toEqual([StoreLayout.IDENTITY, ...newKeys].sort());
     expect(answers(store)).toEqual(expected);
   });
 
@@ -309,7 +313,7 @@ describe('index snapshots of a local store', () => {
     store = await VersionStore.openBackend(backend);
     const report = await store.rebuildIndex();
 
-    expect(report).toEqual({ versions: BEFORE, baselines: 0, invalid: [] });
+    expect(report).toEqual({ versions: BEFORE, baselines: 0, invalid: [], removed: [] });
     expect(new Set(versionsRead).size).toBe(BEFORE);
     expect(versionsRead).toHaveLength(BEFORE);
     expect((await store.rebuildIndex()).versions).toBe(BEFORE);

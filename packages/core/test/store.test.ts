@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, sha256Hex } from '../src/canonical/canonicalise.js';
-import { StoreError } from '../src/errors.js';
+import { StoreError, WrongKeyError } from '../src/errors.js';
+import { StoreKey } from '../src/secrets/store-key.js';
+import { INDEX_SCHEMA_VERSION } from '../src/store/index-db.js';
 import { rebuildIndex } from '../src/store/index-sync.js';
 import {
   baselineKey,
@@ -151,7 +154,7 @@ describe('VersionStore', () => {
 
     store = await VersionStore.open(folder);
 
-    expect(store.index.schemaVersion()).toBe('2');
+    expect(store.index.schemaVersion()).toBe(INDEX_SCHEMA_VERSION);
     expect(store.index.stateAt('2026-01-03T00:00:00.000Z')).toEqual(before);
     expect(store.index.findResources({ id: 'gone' })).toEqual([]);
   });
@@ -216,12 +219,24 @@ describe('VersionStore', () => {
 
   it('labels baselines v1.0, v1.1… and refuses a label twice', async () => {
     const baseline = (label: string) => store.appendBaseline(baselineDraft(label));
-    const first = await baseline(store.nextBaselineLabel());
-    const second = await baseline(store.nextBaselineLabel());
+    const first = await baseline(await store.takeLabel());
+    const second = await baseline(await store.takeLabel());
 
     expect([first.record.label, second.record.label]).toEqual(['v1.0', 'v1.1']);
     expect(second.record.prev).toBe(first.hash);
     await expect(baseline('v1.0')).rejects.toThrow('a baseline labelled v1.0 already exists');
+    await expect(store.takeLabel('v1.0')).rejects.toThrow('a baseline labelled v1.0 already exists');
+  });
+
+  it('gives racing unlabelled baselines different labels, and never one a baseline that stopped took', async () => {
+    const stopped = await store.takeLabel();
+    const racing = await Promise.all([store.takeLabel(), store.takeLabel(), store.takeLabel()]);
+
+    expect(stopped).toBe('v1.0');
+    expect(racing.sort()).toEqual(['v1.1', 'v1.2', 'v1.3']);
+    await expect(store.takeLabel('v1.2')).rejects.toThrow(
+      'a baseline labelled v1.2 already exists or is under way',
+    );
   });
 });
 
@@ -261,7 +276,14 @@ describe('index refresh from the journal', () => {
 
     const report = await reader.refresh();
 
-    expect(report).toEqual({ rebuilt: false, versions: 1, baselines: 0, missing: 0, invalid: [] });
+    expect(report).toEqual({
+      rebuilt: false,
+      versions: 1,
+      baselines: 0,
+      missing: 0,
+      invalid: [],
+      removed: [],
+    });
     expect(reader.latest(bucket)).toEqual(writer.latest(bucket));
   });
 
@@ -270,7 +292,14 @@ describe('index refresh from the journal', () => {
 
     const report = await reader.refresh();
 
-    expect(report).toEqual({ rebuilt: false, versions: 0, baselines: 0, missing: 1, invalid: [] });
+    expect(report).toEqual({
+      rebuilt: false,
+      versions: 0,
+      baselines: 0,
+      missing: 1,
+      invalid: [],
+      removed: [],
+    });
     expect(reader.latest(bucket)).toBeUndefined();
   });
 
@@ -290,7 +319,7 @@ describe('index refresh from the journal', () => {
       const rebuilt = await cold.rebuildIndex();
 
       expect(refreshed).toMatchObject({ versions: 1, invalid: [versionKey(bucket, 1)] });
-      expect(rebuilt).toEqual({ versions: 1, baselines: 0, invalid: [versionKey(bucket, 1)] });
+      expect(rebuilt).toEqual({ versions: 1, baselines: 0, invalid: [versionKey(bucket, 1)], removed: [] });
       expect(cold.latest(other)?.record.seq).toBe(1);
       expect(cold.latest(bucket)).toBeUndefined();
       expect(warnings).toContainEqual(expect.stringContaining(`${versionKey(bucket, 1)} in ${folder}`));
@@ -379,8 +408,84 @@ describe('LocalBackend writes', () => {
 
     await expect(store.content.putStream(interrupted())).rejects.toThrow(/cannot write a blob/);
 
-    const { readdir } = await import('node:fs/promises');
     expect(await readdir(path.join(folder, 'tmp'))).toEqual([]);
     expect((await verifyStore(store)).checked.blobs).toBe(0);
+  });
+});
+
+describe('a store written with a key', () => {
+  let folder: string;
+  let caches: string;
+  const key = new StoreKey(Buffer.alloc(32, 3));
+
+  beforeEach(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-keyed-'));
+    caches = await mkdtemp(path.join(tmpdir(), 'tidemark-caches-'));
+  });
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+    await rm(caches, { recursive: true, force: true });
+  });
+
+  it('keeps every record of eight concurrent writers in one chain of signed log heads', async () => {
+    const writers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        VersionStore.open(folder, {
+          key,
+          cacheDirectory: mkdtempSync(path.join(caches, 'cache-')),
+        }),
+      ),
+    );
+    try {
+      await Promise.all(
+        writers.map(async (writer, n) => {
+          for (let round = 0; round < 3; round++) {
+            await writer.append(
+              await draft(
+                writer,
+                { ...bucket, id: `bucket-${n}` },
+                { round },
+                `2026-01-0${round + 1}T00:00:00.000Z`,
+              ),
+            );
+            await writer.appendLogHead();
+          }
+        }),
+      );
+      const reader = await VersionStore.open(folder, { key, withoutIndex: true });
+      const report = await verifyStore(reader);
+
+      expect(report).toMatchObject({ ok: true, authenticated: true, unlogged: 0, problems: [] });
+      expect(report.checked).toMatchObject({ versions: 24, logHeads: 24 });
+      expect(reader.identity?.keyId).toBe(key.keyId);
+    } finally {
+      for (const writer of writers) writer.close();
+    }
+  });
+
+  it('is refused to a writer or reader holding another key', async () => {
+    const writer = await VersionStore.open(folder, { key });
+    await writer.append(await draft(writer, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
+    writer.close();
+
+    await expect(VersionStore.open(folder, { key: new StoreKey(Buffer.alloc(32, 4)) })).rejects.toThrow(
+      WrongKeyError,
+    );
+  });
+
+  it('removes the temporary files of writers that were killed, and keeps those still being written', async () => {
+    const tmp = path.join(folder, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    const dead = path.join(tmp, '2147480000-killed');
+    const live = path.join(tmp, `${process.pid}-in-progress`);
+    for (const file of [dead, live]) {
+      await writeFile(file, 'half');
+      const old = new Date(Date.now() - 10 * 60_000);
+      await utimes(file, old, old);
+    }
+
+    (await VersionStore.open(folder)).close();
+
+    expect((await readdir(tmp)).sort()).toEqual([path.basename(live)]);
   });
 });

@@ -56,8 +56,21 @@ async function consume(event: SQSEvent, context: Context): Promise<SQSBatchRespo
   metrics.addMetric(MetricName.FAILED, MetricUnit.Count, response.batchItemFailures.length);
   for (const failure of response.batchItemFailures)
     logger.warn('message failed: it will be received again', { messageId: failure.itemIdentifier });
+  await appendLogHead(engine);
   await publishSnapshotIfDue(engine, context);
   return response;
+}
+
+/**
+ * Appends the log head naming the records this batch wrote. Never fails the batch: the records are signed
+ * already, and a head not appended now names them with the next batch of this container.
+ */
+async function appendLogHead(engine: CaptureEngine): Promise<void> {
+  try {
+    await engine.store.appendLogHead();
+  } catch (error) {
+    logger.warn('log head not appended', { error });
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
   AwsClients,
   CaptureEngine,
-  LocalKeySealer,
   loadKeyFromSecret,
   queueRegion,
+  StoreKey,
   VersionStore,
 } from '@tidemark/core';
 import { type PipelineEnvironment, readEnvironment } from './environment.js';
@@ -18,6 +18,7 @@ export class PipelineRuntime {
   readonly environment: PipelineEnvironment;
   readonly clients: AwsClients;
   #store?: Promise<VersionStore>;
+  #key?: Promise<StoreKey | undefined>;
   #engine?: Promise<CaptureEngine>;
 
   constructor(environment: PipelineEnvironment) {
@@ -31,15 +32,37 @@ export class PipelineRuntime {
    */
   store(): Promise<VersionStore> {
     this.#store ??= retryable(
-      VersionStore.open(this.environment.store, {
-        cacheDirectory: this.environment.cacheDirectory,
-        onWarning: (message) => logger.warn(message),
-      }),
+      this.key().then((key) =>
+        VersionStore.open(this.environment.store, {
+          cacheDirectory: this.environment.cacheDirectory,
+          onWarning: (message) => logger.warn(message),
+          ...(key ? { key } : {}),
+        }),
+      ),
       () => {
         this.#store = undefined;
       },
     );
     return this.#store;
+  }
+
+  /**
+   * The store's key, read from Secrets Manager once: it seals secret values and signs every record written.
+   * Undefined when no secret is configured (a function that only plans baselines writes no record).
+   */
+  key(): Promise<StoreKey | undefined> {
+    const { sealingKeySecret, homeRegion } = this.environment;
+    this.#key ??= retryable(
+      sealingKeySecret
+        ? loadKeyFromSecret(this.clients.secretsManager(homeRegion), sealingKeySecret).then(
+            (bytes) => new StoreKey(bytes),
+          )
+        : Promise.resolve(undefined),
+      () => {
+        this.#key = undefined;
+      },
+    );
+    return this.#key;
   }
 
   /** The capture engine, with the sealing key read from Secrets Manager once. */
@@ -56,14 +79,13 @@ export class PipelineRuntime {
   }
 
   async #createEngine(): Promise<CaptureEngine> {
-    const { sealingKeySecret, homeRegion, objects, registry } = this.environment;
-    if (!sealingKeySecret)
-      throw new ConfigurationError(['TIDEMARK_SEALING_KEY_SECRET is required to capture']);
-    const key = await loadKeyFromSecret(this.clients.secretsManager(homeRegion), sealingKeySecret);
+    const { homeRegion, objects, registry } = this.environment;
+    const key = await this.key();
+    if (!key) throw new ConfigurationError(['TIDEMARK_SEALING_KEY_SECRET is required to capture']);
     return CaptureEngine.create({
       store: await this.store(),
       clients: this.clients,
-      sealer: new LocalKeySealer(key),
+      sealer: key.sealer,
       registry,
       homeRegion,
       objects,

@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-code.js';
 import type { Io } from '../io.js';
 import { formatBytes, formatDuration, table } from '../render/format.js';
 import { renderGaps } from '../render/gaps.js';
+import { printable } from '../render/printable.js';
 
 /** `tidemark baseline`. */
 export const baseline: Action<BaselineOptions> = async ({ session, options, io }) => {
@@ -58,7 +59,9 @@ class CaptureProgress {
 function renderBaseline(io: Io, report: BaselineReport): void {
   const head = report.manifest ? `Baseline ${report.label}` : `Baseline ${report.label} captured nothing`;
   io.out(
-    `${head} of account ${report.account} (${report.regions.join(', ')}) in ${formatDuration(report.durationMs)}`,
+    printable(
+      `${head} of account ${report.account} (${report.regions.join(', ')}) in ${formatDuration(report.durationMs)}`,
+    ),
   );
   io.out();
   const rows = Object.entries(report.byType)
@@ -81,7 +84,7 @@ function renderBaseline(io: Io, report: BaselineReport): void {
   );
   renderGaps(io, report.gaps);
   for (const failure of report.failures)
-    io.out(`  failed  ${failure.resource.type} ${failure.resource.id}: ${failure.error}`);
+    io.out(`  failed  ${printable(`${failure.resource.type} ${failure.resource.id}: ${failure.error}`)}`);
   if (report.manifest)
     io.out(
       `  manifest #${report.manifest.seq} sha256:${report.manifest.hash.slice(0, 16)}… (${report.manifest.entries} resources)`,

@@ -3,6 +3,7 @@ import type { Action } from '../command.js';
 import type { DiffOptions } from '../commands/diff.js';
 import { ExitCode } from '../exit-code.js';
 import { describeResource, renderChanges } from '../render/entries.js';
+import { printable } from '../render/printable.js';
 
 /** `tidemark diff`. */
 export const diff: Action<DiffOptions> = async ({ session, options, io }) => {
@@ -15,9 +16,10 @@ export const diff: Action<DiffOptions> = async ({ session, options, io }) => {
     ...(options.region ? { region: options.region } : {}),
     ...(options.id ? { idGlob: options.id } : {}),
   });
+  const outcome = changes.changed.some((change) => change.damaged) ? ExitCode.FAILED : ExitCode.OK;
   if (options.json) {
     io.out(JSON.stringify(changes, null, 2));
-    return ExitCode.OK;
+    return outcome;
   }
   io.out(`${options.from} (${changes.from}) → ${options.to} (${changes.to})`);
   io.out(
@@ -27,7 +29,8 @@ export const diff: Action<DiffOptions> = async ({ session, options, io }) => {
   for (const entry of changes.removed) io.out(`- ${describeResource(entry)}`);
   for (const change of changes.changed) {
     io.out(`~ ${describeResource(change)}`);
-    renderChanges(io, change.changes);
+    if (change.damaged) io.out(`    DAMAGED: ${printable(change.damaged)}`);
+    else renderChanges(io, change.changes);
   }
-  return ExitCode.OK;
+  return outcome;
 };

@@ -10,6 +10,7 @@ import type { Action } from '../command.js';
 import type { ListOptions, RedriveOptions } from '../commands/dlq.js';
 import { ExitCode } from '../exit-code.js';
 import { table } from '../render/format.js';
+import { printable } from '../render/printable.js';
 import type { Session } from '../session.js';
 
 /** `tidemark dlq list`. */
@@ -24,7 +25,7 @@ export const listLetters: Action<ListOptions> = async ({ session, options, io })
     io.out(JSON.stringify({ dlqUrl, messages }, null, 2));
     return ExitCode.OK;
   }
-  io.out(`${messages.length} dead messages in ${dlqUrl}`);
+  io.out(printable(`${messages.length} dead messages in ${dlqUrl}`));
   const rows = messages.map((message) => [
     `  ${message.messageId}`,
     message.sentAt ?? '-',
@@ -46,11 +47,13 @@ export const redriveLetters: Action<RedriveOptions> = async ({ session, options,
   });
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else {
-    io.out(`${report.moved} messages moved from ${dlqUrl} to ${queueUrl}`);
+    io.out(printable(`${report.moved} messages moved from ${dlqUrl} to ${queueUrl}`));
     for (const failure of report.failed)
-      io.out(`  not moved ${failure.messageId}: ${failure.code} ${failure.message}`);
+      io.out(`  not moved ${printable(`${failure.messageId}: ${failure.code} ${failure.message}`)}`);
     for (const failure of report.notDeleted)
-      io.out(`  sent but not removed ${failure.messageId} (it will be delivered twice): ${failure.code}`);
+      io.out(
+        `  sent but not removed ${printable(failure.messageId)} (it will be delivered twice): ${printable(failure.code)}`,
+      );
   }
   return report.failed.length > 0 ? ExitCode.FAILED : ExitCode.OK;
 };

@@ -1,15 +1,20 @@
-import { ingestEvents } from '@tidemark/core/capture';
+import { ingestChanges } from '@tidemark/core/capture';
 import type { Action } from '../command.js';
 import { type ObjectSelectionOptions, objectSelection } from '../commands/options.js';
 import { ExitCode } from '../exit-code.js';
 import { renderMappedEvents } from '../render/events.js';
 import { renderGaps } from '../render/gaps.js';
-import { readInputs } from './inputs.js';
+import { printable } from '../render/printable.js';
+import { readEvents, reportUnreadable } from './inputs.js';
 
-/** `tidemark ingest [FILE…]`. */
+/**
+ * `tidemark ingest [FILE…]`. The input is read before the store is opened: when nothing in it is an event, the
+ * command fails (exit 2) having created nothing. Exit 1 when a capture failed or a part of the input is not an
+ * event (each named on standard error, the events around it captured).
+ */
 export const ingest: Action<ObjectSelectionOptions, [string[]]> = async ({ session, options, io }, files) => {
-  const inputs = await readInputs(files);
-  const report = await ingestEvents(await session.engine({ objects: objectSelection(options) }), inputs);
+  const { events, unreadable } = await readEvents(files);
+  const report = await ingestChanges(await session.engine({ objects: objectSelection(options) }), events);
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else {
     renderMappedEvents(io, report.events);
@@ -20,9 +25,12 @@ export const ingest: Action<ObjectSelectionOptions, [string[]]> = async ({ sessi
         capture.status === 'appended' ? (capture.deleted ? 'deleted' : 'new version') : capture.status;
       const version = capture.seq ? ` v${capture.seq}` : '';
       const error = capture.error ? `: ${capture.error}` : '';
-      io.out(`  ${label.padEnd(11)}  ${capture.resource.type} ${capture.resource.id}${version}${error}`);
+      io.out(
+        `  ${label.padEnd(11)}  ${printable(`${capture.resource.type} ${capture.resource.id}${version}${error}`)}`,
+      );
     }
     renderGaps(io, report.gaps);
   }
-  return report.failures.length > 0 ? ExitCode.FAILED : ExitCode.OK;
+  reportUnreadable(io, unreadable);
+  return report.failures.length > 0 || unreadable.length > 0 ? ExitCode.FAILED : ExitCode.OK;
 };

@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-code.js';
 import type { Io } from '../io.js';
 import { describeCause, describeResource } from '../render/entries.js';
 import { renderGaps } from '../render/gaps.js';
+import { printable } from '../render/printable.js';
 
 /** Exit code of a second Ctrl-C: 128 + SIGINT. */
 const INTERRUPTED = 130;
@@ -78,9 +79,9 @@ function renderProgress(io: Io, progress: WatchProgress): void {
       const outcome =
         progress.status === 'appended' ? (progress.deleted ? 'deleted' : 'new version') : progress.status;
       const version = progress.seq ? ` v${progress.seq}` : '';
-      const error = progress.error ? `: ${progress.error}` : '';
+      const error = progress.error ? `: ${printable(progress.error)}` : '';
       io.out(
-        `${progress.cause.eventTime ?? '-'}  ${describeCause(progress.cause)}  ${describeResource(progress)}  ${outcome}${version}${error}`,
+        `${printable(progress.cause.eventTime ?? '-')}  ${describeCause(progress.cause)}  ${describeResource(progress)}  ${outcome}${version}${error}`,
       );
       return;
     }
@@ -89,7 +90,9 @@ function renderProgress(io: Io, progress: WatchProgress): void {
       return;
     case 'lookup-error':
       io.err(
-        `${progress.region}: cannot read CloudTrail event history (${progress.error}); trying again next poll`,
+        printable(
+          `${progress.region}: cannot read CloudTrail event history (${progress.error}); trying again next poll`,
+        ),
       );
       return;
   }
@@ -106,6 +109,7 @@ function renderSummary(io: Io, summary: WatchSummary): void {
   );
   renderGaps(io, summary.gaps);
   for (const failure of summary.failures)
-    io.out(`  failed  ${failure.resource.type} ${failure.resource.id}: ${failure.error}`);
-  for (const failure of summary.lookupErrors) io.out(`  lookup failed  ${failure.region}: ${failure.error}`);
+    io.out(`  failed  ${printable(`${failure.resource.type} ${failure.resource.id}: ${failure.error}`)}`);
+  for (const failure of summary.lookupErrors)
+    io.out(`  lookup failed  ${printable(`${failure.region}: ${failure.error}`)}`);
 }

@@ -7,6 +7,8 @@ export interface ShowOptions {
   at?: string;
   blob?: string;
   blobName?: string;
+  force?: boolean;
+  unseal?: boolean;
 }
 
 /** `tidemark show RESOURCE`: one resource's document at a moment, and optionally its content. */
@@ -17,8 +19,10 @@ export function showCommand(io: Io, exit: ExitSink): Command {
     )
     .argument('<resource>', 'AWS::Type::Name:id, or an id when unique')
     .option('--at <time>', 'ISO 8601 time, age (2h, 3d), baseline label or now (default: latest)')
-    .option('--blob <file>', 'write the content blob to this file')
+    .option('--blob <file>', 'write the content blob to this new file, or to standard output for -')
+    .option('--force', 'with --blob, replace the file if it exists')
     .option('--blob-name <name>', 'which blob, when there are several (content, code, code:2)')
+    .option('--unseal', 'print sealed secret values in plain text (needs the key that sealed them)')
     .option('--json', 'print as JSON: { version: StateEntry, document }');
   return handle<ShowOptions, [string]>(
     command,

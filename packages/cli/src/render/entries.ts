@@ -1,18 +1,23 @@
 import type { FieldChange, StateEntry, VersionCause } from '@tidemark/core';
 import type { Io } from '../io.js';
 import { formatValue } from './format.js';
+import { printable } from './printable.js';
 
-/** `AWS::S3::Object queenofsandiego.com/index.html (us-east-1)`. */
+/** `AWS::S3::Object queenofsandiego.com/index.html (us-east-1)`, {@link printable}. */
 export function describeResource(entry: Pick<StateEntry, 'resource'>): string {
   const { type, id, region } = entry.resource;
-  return `${type} ${id} (${region})`;
+  return printable(`${type} ${id} (${region})`);
 }
 
 /**
  * Why a version exists: `baseline v1.0`, `UpdateFunctionCode20150331v2 by arn:…`,
- * `reconcile v1.1 (changed without an event)`.
+ * `reconcile v1.1 (changed without an event)`; {@link printable}.
  */
 export function describeCause(cause: VersionCause): string {
+  return printable(causeText(cause));
+}
+
+function causeText(cause: VersionCause): string {
   switch (cause.kind) {
     case 'baseline':
       return `baseline ${cause.label}`;
@@ -28,12 +33,10 @@ export function describeCause(cause: VersionCause): string {
 /** One line per field change; secrets show only that they changed. */
 export function renderChanges(io: Io, changes: readonly FieldChange[], indent = '    '): void {
   for (const change of changes) {
-    if (change.sealed) io.out(`${indent}~ ${change.path}: secret changed (values sealed)`);
-    else if (change.change === 'added') io.out(`${indent}+ ${change.path}: ${formatValue(change.after)}`);
-    else if (change.change === 'removed') io.out(`${indent}- ${change.path}: ${formatValue(change.before)}`);
-    else
-      io.out(
-        `${indent}~ ${change.path}: ${formatValue(change.before, 40)} → ${formatValue(change.after, 40)}`,
-      );
+    const path = printable(change.path);
+    if (change.sealed) io.out(`${indent}~ ${path}: secret changed (values sealed)`);
+    else if (change.change === 'added') io.out(`${indent}+ ${path}: ${formatValue(change.after)}`);
+    else if (change.change === 'removed') io.out(`${indent}- ${path}: ${formatValue(change.before)}`);
+    else io.out(`${indent}~ ${path}: ${formatValue(change.before, 40)} → ${formatValue(change.after, 40)}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { Json } from '@tidemark/core';
+import { printable } from './printable.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -18,18 +19,19 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** A JSON value on one line, shortened for a terminal. */
+/** A JSON value on one line, shortened for a terminal, with nothing in it a terminal would act on. */
 export function formatValue(value: Json | undefined, width = 80): string {
-  const text = value === undefined ? '∅' : JSON.stringify(value);
+  const text = value === undefined ? '∅' : printable(JSON.stringify(value));
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
-/** Left-aligned columns, two spaces apart. */
+/** Left-aligned columns, two spaces apart; each cell made {@link printable}. */
 export function table(rows: readonly (readonly string[])[]): string[] {
+  const printed = rows.map((row) => row.map(printable));
   const widths: number[] = [];
-  for (const row of rows)
+  for (const row of printed)
     for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  return rows.map((row) =>
+  return printed.map((row) =>
     row
       .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join('  ')

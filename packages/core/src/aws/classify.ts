@@ -1,7 +1,12 @@
+import { GapKind } from '../constants.js';
+import type { Gap } from '../types/resource.js';
+
 /** What an AWS error means for a capture. */
 export type ErrorClass =
   /** The caller may not make this call: IAM, SCP, permission boundary, resource policy, explicit deny. */
   | 'denied'
+  /** The object is in an archive storage class: the call is refused until it is restored. */
+  | 'needs-restore'
   /** The resource does not exist (any more). */
   | 'not-found'
   /** Throttled even after the SDK's adaptive retries. */
@@ -23,6 +28,9 @@ const DENIED_CODES = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
 ]);
+
+/** S3 answers these with HTTP 403, which is no denial: the object must be restored first. */
+const NEEDS_RESTORE_CODES = new Set(['InvalidObjectState']);
 
 const NOT_FOUND_CODES = new Set([
   'NoSuchBucket',
@@ -64,6 +72,7 @@ function httpStatus(error: unknown): number | undefined {
 export function classifyAwsError(error: unknown): ErrorClass {
   const code = errorCode(error);
   if (DENIED_CODES.has(code)) return 'denied';
+  if (NEEDS_RESTORE_CODES.has(code)) return 'needs-restore';
   if (NOT_FOUND_CODES.has(code)) return 'not-found';
   if (THROTTLED_CODES.has(code)) return 'throttled';
   const status = httpStatus(error);
@@ -71,6 +80,14 @@ export function classifyAwsError(error: unknown): ErrorClass {
   if (status === 404) return 'not-found';
   if (status === 429) return 'throttled';
   return 'other';
+}
+
+/** The kind of gap an AWS error leaves: denied, needs a restore, or another error. */
+export function gapKindOf(error: unknown): Gap['kind'] {
+  const errorClass = classifyAwsError(error);
+  if (errorClass === 'denied') return GapKind.DENIED;
+  if (errorClass === 'needs-restore') return GapKind.NEEDS_RESTORE;
+  return GapKind.ERROR;
 }
 
 /** A short, secret-free description of an AWS error: its message, without request ids or URLs. */

@@ -55,9 +55,7 @@ export interface ManifestSummary {
  * found since a resource's latest version are recorded as silent drift (`reconcile`).
  */
 export async function runBaseline(engine: CaptureEngine, options: BaselineOptions): Promise<BaselineReport> {
-  const label = options.label ?? engine.store.nextBaselineLabel();
-  if (engine.store.baselines().some((b) => b.record.label === label))
-    throw new InputError(`a baseline labelled ${label} already exists`);
+  const label = await engine.store.takeLabel(options.label);
   const sweeper = new Sweeper(
     engine,
     { kind: CauseKind.BASELINE, label },

@@ -3,12 +3,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import { CauseKind, DEFAULT_PART_SIZE, DEFAULT_SERVICE_CONCURRENCY } from '../constants.js';
-import { UnknownResourceTypeError } from '../errors.js';
+import { describeProblem, UnknownResourceTypeError } from '../errors.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
 import type { VersionDraft, VersionStore } from '../store/version-store.js';
-import type { ResourceRef } from '../types/resource.js';
+import type { BlobRefs, ResourceRef } from '../types/resource.js';
 import type { ContentStore } from './content-store.js';
 import {
   type CaptureContext,
@@ -100,7 +100,8 @@ export class CaptureEngine {
   /**
    * Captures one resource and appends a version when it changed. Never throws: every failure is an outcome.
    * With a listing fingerprint equal to the latest version's, nothing is read at all. A baseline that finds a
-   * change since the latest version records it as silent drift (`reconcile`); a first capture stays `baseline`.
+   * change since the latest version records it as silent drift (`reconcile`); a first capture stays `baseline`,
+   * and so does one that only adds content the latest version could not fetch.
    */
   async capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
     const outcome = await this.#capture(resource, cause, fingerprint).catch(
@@ -123,16 +124,18 @@ export class CaptureEngine {
     };
     const described = await definition.describe(this.context, resource.id, resource.region, previous);
     if (described.status === 'gap') return { status: 'gap', resource, gap: described.gap };
-    const gone = described.status === 'not-found';
-    const base = {
-      resource,
-      capturedAt: this.#now().toISOString(),
-      cause: recordedCause(cause, latest, gone),
-    };
+    const base = { resource, capturedAt: this.#now().toISOString() };
     let draft: VersionDraft;
-    if (gone) {
+    if (described.status === 'not-found') {
       if (!current) return { status: 'absent', resource };
-      draft = { ...base, deleted: true, document: null, blobs: {}, gaps: [] };
+      draft = {
+        ...base,
+        cause: recordedCause(cause, latest),
+        deleted: true,
+        document: null,
+        blobs: {},
+        gaps: [],
+      };
     } else {
       const document = prepareDocument(definition, described.raw, this.#sealer);
       const bytes = Buffer.from(canonicalJson(document), 'utf8');
@@ -143,6 +146,7 @@ export class CaptureEngine {
       if (changed) await this.store.content.putBytes(bytes);
       draft = {
         ...base,
+        cause: recordedCause(cause, latest, { document: hash, blobs }),
         deleted: false,
         document: hash,
         blobs,
@@ -168,22 +172,46 @@ export function requireDefinition(registry: readonly ResourceDefinition[], type:
   return definition;
 }
 
+/** What a capture found of a resource that exists: its document's hash and its content blobs. */
+interface FoundState {
+  readonly document: string;
+  readonly blobs: BlobRefs;
+}
+
 /**
  * The cause a new version records: what a baseline finds changed since an existing version happened without
- * an event capturing it (silent drift), so it is a `reconcile` with the baseline's label.
+ * an event capturing it (silent drift), so it is a `reconcile` with the baseline's label; unless the baseline
+ * only completes that version (see {@link completesCapture}). `found` is absent when the resource is gone.
  */
 function recordedCause(
   cause: VersionCause,
   latest: Hashed<VersionRecord> | undefined,
-  gone: boolean,
+  found?: FoundState,
 ): VersionCause {
   if (cause.kind !== CauseKind.BASELINE || !latest) return cause;
-  const detail = gone
+  if (found && completesCapture(latest.record, found)) return cause;
+  const detail = !found
     ? 'deleted without an event'
     : latest.record.deleted
       ? 'created again without an event'
       : 'changed without an event';
   return { kind: CauseKind.RECONCILE, label: cause.label, detail };
+}
+
+/**
+ * Whether a capture only adds content an earlier capture of the same document could not fetch (it recorded a
+ * gap, such as a failed code download): the same document, every earlier blob unchanged, and more blobs. That
+ * completes the earlier capture; nothing changed in the account.
+ */
+function completesCapture(previous: VersionRecord, found: FoundState): boolean {
+  const before = Object.entries(previous.blobs);
+  return (
+    !previous.deleted &&
+    previous.gaps.length > 0 &&
+    previous.document === found.document &&
+    before.every(([name, hash]) => found.blobs[name] === hash) &&
+    Object.keys(found.blobs).length > before.length
+  );
 }
 
 /** Wraps a content store so every write is counted as stored or deduplicated bytes. */
@@ -202,6 +230,6 @@ function countingContent(content: ContentStore, counters: CaptureCounters): Cont
 
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  const cause = error.cause instanceof Error ? `: ${describeProblem(error.cause)}` : '';
   return `${error.name}: ${error.message}${cause}`;
 }

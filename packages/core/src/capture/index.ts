@@ -7,6 +7,13 @@ export {
 } from './baseline.js';
 export type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
 export { CaptureEngine, type CaptureEngineOptions } from './engine.js';
-export { type IngestedCapture, type IngestInput, type IngestReport, ingestEvents } from './ingest.js';
+export {
+  type IngestedCapture,
+  type IngestInput,
+  type IngestOptions,
+  type IngestReport,
+  ingestChanges,
+  ingestEvents,
+} from './ingest.js';
 export type { CaptureOutcome } from './outcome.js';
 export type { CaptureFailure, TypeTally } from './tally.js';

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { coalesce, mapEvents } from '../events/map.js';
 import { parseEventInput } from '../events/parse.js';
-import { type MappedEvent, SkipReason } from '../events/types.js';
+import { type ChangeEvent, type MappedEvent, SkipReason } from '../events/types.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { CaptureEngine } from './engine.js';
 import type { CaptureOutcome } from './outcome.js';
@@ -35,17 +35,42 @@ export interface IngestReport {
   readonly failures: readonly CaptureFailure[];
 }
 
+/** Options of {@link ingestEvents} and {@link ingestChanges}. */
+export interface IngestOptions {
+  /** How many resources are captured at once. @default 16 */
+  readonly concurrency?: number;
+}
+
 /**
  * Captures again only the resources that events touched: parses every input (bad input is skipped with its
- * reason), maps events through the registry, coalesces duplicates, and runs each resource through the
- * capture engine. Never throws for bad input; one failed capture does not stop the others.
+ * reason), then as {@link ingestChanges}. Never throws for bad input; one failed capture does not stop the others.
+ *
+ * @example
+ * const report = await ingestEvents(engine, [{ text: body, origin: `sqs:${messageId}` }]);
  */
-export async function ingestEvents(
+export function ingestEvents(
   engine: CaptureEngine,
   inputs: readonly IngestInput[],
-  options: { readonly concurrency?: number } = {},
+  options: IngestOptions = {},
 ): Promise<IngestReport> {
   const parsed = inputs.flatMap((input) => parseEventInput(input.text, input.origin));
+  return ingestChanges(engine, parsed, options);
+}
+
+/**
+ * Captures again only the resources that parsed events touched (what `parseEventInput` read, for a caller that
+ * looks at the input before opening anything): maps them through the registry, coalesces duplicates, and runs
+ * each resource through the capture engine. One failed capture does not stop the others.
+ *
+ * @example
+ * const events = parseEventInput(text, 'events.ndjson');
+ * const report = await ingestChanges(engine, events);
+ */
+export async function ingestChanges(
+  engine: CaptureEngine,
+  parsed: readonly ChangeEvent[],
+  options: IngestOptions = {},
+): Promise<IngestReport> {
   const events = mapEvents(parsed, engine.registry, { defaultAccount: engine.account }).map((event) =>
     restrictToEngine(engine, event),
   );

@@ -1,5 +1,5 @@
-import { classifyAwsError, errorCode, errorMessage } from '../aws/classify.js';
-import { GapKind, UNKNOWN_MARKER } from '../constants.js';
+import { classifyAwsError, errorCode, errorMessage, gapKindOf } from '../aws/classify.js';
+import { UNKNOWN_MARKER } from '../constants.js';
 import type { Json } from '../types/json.js';
 import type { Gap } from '../types/resource.js';
 
@@ -40,7 +40,7 @@ export async function readPart<T>(spec: PartSpec, call: () => Promise<T>): Promi
     return {
       state: 'gap',
       gap: {
-        kind: kind === 'denied' ? GapKind.DENIED : GapKind.ERROR,
+        kind: gapKindOf(error),
         type: spec.type,
         region: spec.region,
         ...(spec.id === undefined ? {} : { id: spec.id }),

@@ -1,5 +1,4 @@
-import { classifyAwsError, errorCode, errorMessage } from '../aws/classify.js';
-import { GapKind } from '../constants.js';
+import { classifyAwsError, errorCode, errorMessage, gapKindOf } from '../aws/classify.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import { resourceKey } from '../store/layout.js';
 import type { ManifestEntry, VersionCause } from '../store/records.js';
@@ -176,7 +175,7 @@ function track(set: Set<Promise<unknown>>, task: Promise<unknown>): void {
 /** The gap recorded when a listing fails: the whole type (or the parent's children) was not captured. */
 function listingGap({ type, region, operation, parentId }: Listing, error: unknown): Gap {
   return {
-    kind: classifyAwsError(error) === 'denied' ? GapKind.DENIED : GapKind.ERROR,
+    kind: gapKindOf(error),
     type,
     region,
     ...(parentId === undefined ? {} : { id: parentId }),

@@ -238,7 +238,11 @@ export function mapEvent(
     case 's3-notification':
       return mapS3Notification(event, definitions, options);
     case 'other':
-      return skipped(event.source, event.reason, event.detail);
+      return skipped(
+        event.source,
+        event.reason,
+        event.line === undefined ? event.detail : `line ${event.line}: ${event.detail}`,
+      );
   }
 }
 

@@ -21,20 +21,86 @@ const CLOUDTRAIL_FIELDS = [
  * file (`{"Records":[…]}`), `LookupEvents` output (`{"Events":[{"CloudTrailEvent":"…"}]}`), an EventBridge "AWS API Call via CloudTrail" event, an S3 EventBridge or S3
  * notification, an SQS message or batch (`{"Records":[{"eventSource":"aws:sqs","body":"…"}]}`) or an SNS
  * notification holding any of these; as one JSON document, a JSON array, concatenated documents or NDJSON.
- * Never throws: what cannot be read becomes an event of kind `other` (reason `malformed`, or
- * `not-a-change` for events that are not API calls). Each event's `source` is `${origin}#${index}`.
+ * Never throws: what cannot be read becomes an event of kind `other` (reason `malformed`, with the input `line`
+ * it starts on, or `not-a-change` for events that are not API calls). Each event's `source` is
+ * `${origin}#${index}`.
  *
  * @example
  * parseEventInput(fs.readFileSync('trail.json', 'utf8'), 'trail.json');
  */
 export function parseEventInput(text: string, origin: string): ChangeEvent[] {
-  const drafts: Draft[] = [];
-  collectText(String(text), drafts, 0, '');
+  const drafts = new Drafts();
+  collectText(String(text), drafts, 0, TOP);
   // Each draft is a fresh object: `source` is added in place, as its last key, rather than copying it.
-  return drafts.map((draft, index) => Object.assign(draft, { source: `${origin}#${index}` }));
+  return drafts.done().map((draft, index) => Object.assign(draft, { source: `${origin}#${index}` }));
+}
+
+/**
+ * How many parts of an input that are not events are reported one by one; the others are counted in one report,
+ * so that an input of millions of bad lines stays small in memory.
+ */
+const MAX_LISTED_UNREADABLE = 1000;
+
+function isUnreadable(draft: Draft): boolean {
+  return draft.kind === 'other' && draft.reason === SkipReason.MALFORMED;
+}
+
+/** The drafts read so far: every event, and the first {@link MAX_LISTED_UNREADABLE} parts that are not. */
+class Drafts {
+  readonly #list: Draft[] = [];
+  #listedUnreadable = 0;
+  #omitted = 0;
+  #firstOmitted?: Draft;
+
+  /** Whether parts that are not events are only counted now. */
+  get full(): boolean {
+    return this.#listedUnreadable >= MAX_LISTED_UNREADABLE;
+  }
+
+  push(draft: Draft): void {
+    if (!isUnreadable(draft) || !this.full) {
+      this.#list.push(draft);
+      if (isUnreadable(draft)) this.#listedUnreadable++;
+      return;
+    }
+    this.#omitted++;
+    this.#firstOmitted ??= draft;
+  }
+
+  /** Adds what `other` read, after what this read. */
+  absorb(other: Drafts): void {
+    for (const draft of other.#list) this.push(draft);
+    if (!other.#firstOmitted) return;
+    this.#firstOmitted ??= other.#firstOmitted;
+    this.#omitted += other.#omitted;
+  }
+
+  /** Every draft, the parts only counted reported as one, at the first of them. */
+  done(): Draft[] {
+    const first = this.#firstOmitted;
+    if (first?.kind !== 'other') return this.#list;
+    const more = this.#omitted - 1;
+    const detail = `${first.detail} (and ${more} more parts after it that are not events, not listed one by one)`;
+    return [...this.#list, more === 0 ? first : { ...first, detail }];
+  }
 }
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+
+/** Where a text being read sits in the input. */
+interface Place {
+  /** The path to it inside a document (`Records[2] body: `); empty for the input itself. */
+  readonly where: string;
+  /** The input line the text (or the document holding it) starts on. */
+  readonly line: number;
+  /** Whether lines of the text are lines of the input (not of JSON held in a string). */
+  readonly inInput: boolean;
+}
+
+const TOP: Place = { where: '', line: 1, inInput: true };
+
+/** How much of a name or key read from the input a message repeats. */
+const ECHO_LENGTH = 60;
 
 /** `JSON.parse` as a value: what it parsed, or its error message. */
 function tryParse(text: string): Parsed {
@@ -45,10 +111,14 @@ function tryParse(text: string): Parsed {
   }
 }
 
-/** `JSON.parse` of `text` with its raw control characters escaped; `undefined` when it has none to escape. */
-function parseEscaped(text: string): Parsed | undefined {
-  const escaped = escapeControlCharacters(text);
-  return escaped === text ? undefined : tryParse(escaped);
+/**
+ * `JSON.parse` of `text` with its raw control characters escaped, when `error` (of parsing it as it is) points at
+ * one; `undefined` otherwise, as escaping cannot mend any other error.
+ */
+function parseEscaped(text: string, error: string): Parsed | undefined {
+  const position = /position (\d+)/.exec(error);
+  if (position?.[1] === undefined || text.charCodeAt(Number(position[1])) >= 0x20) return undefined;
+  return tryParse(escapeControlCharacters(text));
 }
 
 /**
@@ -58,13 +128,17 @@ function parseEscaped(text: string): Parsed | undefined {
 function parseJson(text: string): Parsed {
   const plain = tryParse(text);
   if (plain.ok) return plain;
-  const escaped = parseEscaped(text);
+  const escaped = parseEscaped(text, plain.error);
   return escaped?.ok ? escaped : plain;
 }
 
+/** How many pieces of escaped text are gathered before they are joined, so that memory stays near the text's size. */
+const JOIN_EVERY = 4096;
+
 /** Escapes raw control characters (U+0000–U+001F) that appear inside JSON strings; `text` itself when there are none. */
 export function escapeControlCharacters(text: string): string {
-  const out: string[] = [];
+  const joined: string[] = [];
+  let out: string[] = [];
   let inString = false;
   let escaped = false;
   let from = 0;
@@ -83,11 +157,16 @@ export function escapeControlCharacters(text: string): string {
     } else if (code < 0x20) {
       out.push(text.slice(from, i), controlEscape(code));
       from = i + 1;
+      if (out.length >= JOIN_EVERY) {
+        joined.push(out.join(''));
+        out = [];
+      }
     }
   }
   if (from === 0) return text;
   out.push(text.slice(from));
-  return out.join('');
+  joined.push(out.join(''));
+  return joined.join('');
 }
 
 function controlEscape(code: number): string {
@@ -97,33 +176,56 @@ function controlEscape(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Where a `JSON.parse` error points, as `line L column C`, followed by its message. */
-function describeParseError(text: string, message: string): string {
+/**
+ * A `JSON.parse` error of `text` as an event of kind `other`: at the input line it points to, with its column;
+ * inside JSON held in a string, at the string's line, with the line and column within the string.
+ */
+function parseError(text: string, message: string, place: Place): Draft {
+  const short = echo(message, 200);
   const position = /position (\d+)/.exec(message);
-  const short = message.length > 200 ? `${message.slice(0, 200)}…` : message;
-  if (!position?.[1]) return `not valid JSON: ${short}`;
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line} column ${column}: ${short}`;
+  if (!position?.[1]) return malformed(place, `not valid JSON: ${short}`);
+  const { line, column } = lineAndColumn(text, Number(position[1]));
+  if (!place.inInput) return malformed(place, `not valid JSON at line ${line} column ${column}: ${short}`);
+  return malformed({ ...place, line: place.line + line - 1 }, `not valid JSON at column ${column}: ${short}`);
 }
 
-/** Splits concatenated JSON objects/arrays (`{…}{…}` or pretty-printed documents one after another). */
-function splitDocuments(text: string): string[] | undefined {
-  const documents: string[] = [];
+/** The 1-based line and column of `offset` in `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** At most `length` characters of a text read from the input, for a message. */
+function echo(text: string, length = ECHO_LENGTH): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/**
+ * Calls `each` with every document of concatenated JSON objects/arrays (`{…}{…}`, or pretty-printed documents one
+ * after another) and the number of lines before it, while `each` returns true. Whether the whole text is such
+ * documents and `each` took every one.
+ */
+function eachDocument(text: string, each: (document: string, linesBefore: number) => boolean): boolean {
   let i = 0;
+  let lines = 0;
   while (i < text.length) {
-    while (i < text.length && /\s/.test(text.charAt(i))) i++;
+    for (; i < text.length && /\s/.test(text.charAt(i)); i++) if (text.charAt(i) === '\n') lines++;
     if (i >= text.length) break;
     const start = i;
+    const linesBefore = lines;
     const first = text.charAt(i);
-    if (first !== '{' && first !== '[') return undefined;
+    if (first !== '{' && first !== '[') return false;
     let depth = 0;
     let inString = false;
     let escaped = false;
     for (; i < text.length; i++) {
       const ch = text.charAt(i);
+      if (ch === '\n') lines++;
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === '\\') escaped = true;
@@ -140,68 +242,137 @@ function splitDocuments(text: string): string[] | undefined {
         }
       }
     }
-    if (depth !== 0) return undefined;
-    documents.push(text.slice(start, i));
+    if (depth !== 0 || !each(text.slice(start, i), linesBefore)) return false;
   }
-  return documents;
+  return true;
 }
 
-function malformed(detail: string): Draft {
-  return { kind: 'other', reason: SkipReason.MALFORMED, detail };
+function malformed(place: Place, detail: string): Draft {
+  return { kind: 'other', reason: SkipReason.MALFORMED, detail: `${place.where}${detail}`, line: place.line };
 }
 
-function collectText(text: string, out: Draft[], depth: number, where: string): void {
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
+/** `place` moved down to the line `text` starts on after its leading blank lines, when it is the input's. */
+function afterBlankLines(text: string, place: Place): Place {
+  if (!place.inInput) return place;
+  const start = text.search(/\S/);
+  let blank = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < start; at = text.indexOf('\n', at + 1)) blank++;
+  return blank === 0 ? place : { ...place, line: place.line + blank };
+}
+
+/** `place` for a part of the text: at its own input line, or (inside a string) named by `label`. */
+function partOf(place: Place, lineOffset: number, label: string): Place {
+  return place.inInput
+    ? { ...place, line: place.line + lineOffset }
+    : { ...place, where: `${place.where}${label}: ` };
+}
+
+function collectText(text: string, out: Drafts, depth: number, outer: Place): void {
+  const unmarked = text.replace(/^\uFEFF/, '');
+  const trimmed = unmarked.trim();
   if (trimmed === '') return;
+  const place = afterBlankLines(unmarked, outer);
   if (depth > MAX_DEPTH) {
-    out.push(malformed(`${where}nested too deeply`));
+    out.push(malformed(place, 'nested too deeply'));
     return;
   }
   const whole = tryParse(trimmed);
   if (whole.ok) {
-    collectValue(whole.value, out, depth, where);
+    collectValue(whole.value, out, depth, place);
     return;
   }
   // NDJSON comes before escaping the whole text: when the first line is a document on its own, the escaped
   // whole text cannot be one document either, so only the lines that fail are escaped.
-  if (collectLines(trimmed, out, depth, where)) return;
-  // One document with raw control characters inside its strings.
-  const escaped = parseEscaped(trimmed);
-  if (escaped?.ok) {
-    collectValue(escaped.value, out, depth, where);
+  if (firstLineIsDocument(trimmed)) {
+    collectLines(trimmed, out, depth, place);
     return;
   }
-  if (collectDocuments(trimmed, out, depth, where)) return;
-  out.push(malformed(`${where}${describeParseError(trimmed, whole.error)}`));
+  // One document with raw control characters inside its strings.
+  const escaped = parseEscaped(trimmed, whole.error);
+  if (escaped?.ok) {
+    collectValue(escaped.value, out, depth, place);
+    return;
+  }
+  if (collectDocuments(trimmed, out, depth, place)) return;
+  // NDJSON whose first line is bad: its other lines are still read, each bad one reported.
+  if (someLineIsDocument(trimmed)) collectLines(trimmed, out, depth, place);
+  else out.push(parseError(trimmed, whole.error, place));
+}
+
+/** Whether the text has several lines and the first is a JSON document on its own. */
+function firstLineIsDocument(text: string): boolean {
+  const end = text.indexOf('\n');
+  return end !== -1 && parseJson(text.slice(0, end).trim()).ok;
+}
+
+/** How many lines that look like a JSON object or array are parsed to tell whether one of them is. */
+const MAX_LINES_TRIED = 1000;
+
+/**
+ * Whether one of the text's lines is a JSON object or array on its own (of the first {@link MAX_LINES_TRIED}
+ * lines that look like one).
+ */
+function someLineIsDocument(text: string): boolean {
+  let tried = 0;
+  for (let start = 0; start < text.length && tried < MAX_LINES_TRIED; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line.startsWith('"') || !mayBeDocument(line)) continue;
+    tried++;
+    if (parseJson(line).ok) return true;
+  }
+  return false;
+}
+
+/** Whether a line starts and ends as one JSON object, array or string does: else it cannot be one. */
+function mayBeDocument(line: string): boolean {
+  const last = line.at(-1);
+  return (
+    (line[0] === '{' && last === '}') ||
+    (line[0] === '[' && last === ']') ||
+    (line[0] === '"' && last === '"')
+  );
 }
 
 /**
- * NDJSON: when the first line is a JSON document on its own, reads each line, and reports each bad one with
- * its number, separately; `false` (and nothing read) otherwise. `\r\n` line ends and blank lines are accepted.
+ * NDJSON: reads each line, and reports each bad one with its number, separately. `\r\n` line ends and blank
+ * lines are accepted. Once unreadable parts are only counted, a line that cannot be an object, array or string
+ * is not parsed.
  */
-function collectLines(text: string, out: Draft[], depth: number, where: string): boolean {
-  const lines = text.split('\n');
-  if (lines.length < 2 || !parseJson((lines[0] as string).trim()).ok) return false;
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const parsed = parseJson(line);
-    const at = `${where}line ${index + 1}: `;
-    if (parsed.ok) collectValue(parsed.value, out, depth, at);
-    else out.push(malformed(`${at}${describeParseError(line, parsed.error)}`));
-  });
-  return true;
+function collectLines(text: string, out: Drafts, depth: number, place: Place): void {
+  for (let start = 0, index = 0; start <= text.length; index++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    const at = partOf(place, index, `line ${index + 1}`);
+    if (out.full && !mayBeDocument(line)) out.push(malformed(at, 'not a JSON object'));
+    else collectLine(line, out, depth, at);
+  }
+}
+
+function collectLine(line: string, out: Drafts, depth: number, place: Place): void {
+  const parsed = parseJson(line);
+  if (parsed.ok) collectValue(parsed.value, out, depth, place);
+  else out.push(parseError(line, parsed.error, place));
 }
 
 /** Concatenated documents (`cat *.json`), when there are several and each parses; `false` otherwise. */
-function collectDocuments(text: string, out: Draft[], depth: number, where: string): boolean {
-  const documents = splitDocuments(text);
-  if (!documents || documents.length < 2) return false;
-  const parsed = documents.map(parseJson);
-  if (!parsed.every((document) => document.ok)) return false;
-  parsed.forEach((document, index) => {
-    if (document.ok) collectValue(document.value, out, depth, `${where}document ${index + 1}: `);
+function collectDocuments(text: string, out: Drafts, depth: number, place: Place): boolean {
+  const read = new Drafts();
+  let count = 0;
+  const whole = eachDocument(text, (document, linesBefore) => {
+    const parsed = parseJson(document);
+    if (!parsed.ok) return false;
+    count++;
+    collectValue(parsed.value, read, depth, partOf(place, linesBefore, `document ${count}`));
+    return true;
   });
+  if (!whole || count < 2) return false;
+  out.absorb(read);
   return true;
 }
 
@@ -215,85 +386,102 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function collectValue(value: unknown, out: Draft[], depth: number, where: string): void {
+/** `place` one step down a document, at `step` (`[2] `, `body: `). */
+function inside(place: Place, step: string): Place {
+  return { ...place, where: `${place.where}${step}` };
+}
+
+/**
+ * Reads the events held in a JSON string at `place` (a message body, a record as text), whose lines are not the
+ * input's; a string with nothing in it is no event either.
+ */
+function collectString(text: string, out: Drafts, depth: number, place: Place): void {
+  if (text.replace(/^\uFEFF/, '').trim() === '') out.push(malformed(place, 'empty string'));
+  else collectText(text, out, depth + 1, { ...place, inInput: false });
+}
+
+function collectValue(value: unknown, out: Drafts, depth: number, place: Place): void {
   if (depth > MAX_DEPTH) {
-    out.push(malformed(`${where}nested too deeply`));
+    out.push(malformed(place, 'nested too deeply'));
     return;
   }
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      collectValue(item, out, depth + 1, `${where}[${index}] `);
+      collectValue(item, out, depth + 1, inside(place, `[${index}] `));
     });
     return;
   }
   if (typeof value === 'string') {
-    collectText(value, out, depth + 1, `${where}string: `);
+    collectString(value, out, depth, inside(place, 'string: '));
     return;
   }
   if (!isRecord(value)) {
-    out.push(malformed(`${where}expected a JSON object, received ${value === null ? 'null' : typeof value}`));
+    out.push(malformed(place, `expected a JSON object, received ${value === null ? 'null' : typeof value}`));
     return;
   }
-  collectObject(value, out, depth, where);
+  collectObject(value, out, depth, place);
 }
 
-function collectObject(value: JsonRecord, out: Draft[], depth: number, where: string): void {
+function collectObject(value: JsonRecord, out: Drafts, depth: number, place: Place): void {
   // A CloudTrail log file, an SQS batch, an S3 notification batch.
   if (Array.isArray(value.Records)) {
     value.Records.forEach((item, index) => {
-      collectValue(item, out, depth + 1, `${where}Records[${index}] `);
+      collectValue(item, out, depth + 1, inside(place, `Records[${index}] `));
     });
     return;
   }
   // `aws cloudtrail lookup-events` output, or one of its events: the record is a JSON string.
   if (Array.isArray(value.Events)) {
     value.Events.forEach((item, index) => {
-      collectValue(item, out, depth + 1, `${where}Events[${index}] `);
+      collectValue(item, out, depth + 1, inside(place, `Events[${index}] `));
     });
     return;
   }
   if (typeof value.CloudTrailEvent === 'string') {
-    collectText(value.CloudTrailEvent, out, depth + 1, `${where}CloudTrailEvent: `);
+    collectString(value.CloudTrailEvent, out, depth, inside(place, 'CloudTrailEvent: '));
     return;
   }
   // One SQS message (or an SNS notification) carrying another event as its body.
   if (value.eventSource === 'aws:sqs' || (typeof value.body === 'string' && 'receiptHandle' in value)) {
-    if (typeof value.body === 'string') collectText(value.body, out, depth + 1, `${where}body: `);
-    else out.push(malformed(`${where}SQS message without a string body`));
+    if (typeof value.body === 'string') collectString(value.body, out, depth, inside(place, 'body: '));
+    else out.push(malformed(place, 'SQS message without a string body'));
     return;
   }
   if (value.Type === 'Notification' && typeof value.Message === 'string') {
-    collectText(value.Message, out, depth + 1, `${where}Message: `);
+    collectString(value.Message, out, depth, inside(place, 'Message: '));
     return;
   }
   if (typeof value['detail-type'] === 'string') {
-    out.push(fromEnvelope(value, value['detail-type'], where));
+    out.push(fromEnvelope(value, value['detail-type'], place));
     return;
   }
   if (value.eventSource === 'aws:s3' && isRecord(value.s3)) {
-    out.push(fromS3Record(value, where));
+    out.push(fromS3Record(value, place));
     return;
   }
   if (value.Event === 's3:TestEvent') {
-    out.push({ kind: 'other', reason: SkipReason.NOT_A_CHANGE, detail: `${where}S3 test event` });
+    out.push({ kind: 'other', reason: SkipReason.NOT_A_CHANGE, detail: `${place.where}S3 test event` });
     return;
   }
   if (nonEmpty(value.eventName) && CLOUDTRAIL_FIELDS.some((name) => name in value)) {
     out.push({ kind: 'cloudtrail', record: value as CloudTrailRecord });
     return;
   }
-  const keys = Object.keys(value).slice(0, 8).join(', ');
-  out.push(malformed(`${where}JSON object in none of the accepted shapes (keys: ${keys || 'none'})`));
+  const keys = Object.keys(value)
+    .slice(0, 8)
+    .map((key) => echo(key))
+    .join(', ');
+  out.push(malformed(place, `JSON object in none of the accepted shapes (keys: ${keys || 'none'})`));
 }
 
 /** An EventBridge event: a CloudTrail API call, an S3 object notification, or something else. */
-function fromEnvelope(envelope: JsonRecord, detailType: string, where: string): Draft {
+function fromEnvelope(envelope: JsonRecord, detailType: string, place: Place): Draft {
   const detail = envelope.detail;
   const account = nonEmpty(envelope.account);
   const region = nonEmpty(envelope.region);
   if (CLOUDTRAIL_DETAIL_TYPE.test(detailType)) {
     if (!isRecord(detail) || !nonEmpty(detail.eventName)) {
-      return malformed(`${where}"${detailType}" event without a CloudTrail record in detail`);
+      return malformed(place, `"${echo(detailType)}" event without a CloudTrail record in detail`);
     }
     return {
       kind: 'cloudtrail',
@@ -306,7 +494,7 @@ function fromEnvelope(envelope: JsonRecord, detailType: string, where: string): 
     const bucket = isRecord(detail) && isRecord(detail.bucket) ? nonEmpty(detail.bucket.name) : undefined;
     const key = isRecord(detail) && isRecord(detail.object) ? nonEmpty(detail.object.key) : undefined;
     if (!isRecord(detail) || !bucket || !key)
-      return malformed(`${where}"${detailType}" S3 event without bucket or key`);
+      return malformed(place, `"${echo(detailType)}" S3 event without bucket or key`);
     return withDefined({
       kind: 's3-notification',
       detailType,
@@ -320,16 +508,16 @@ function fromEnvelope(envelope: JsonRecord, detailType: string, where: string): 
       requester: nonEmpty(detail.requester),
     });
   }
-  const source = nonEmpty(envelope.source) ?? 'unknown source';
+  const source = echo(nonEmpty(envelope.source) ?? 'unknown source');
   return {
     kind: 'other',
     reason: SkipReason.NOT_A_CHANGE,
-    detail: `${where}${source} "${detailType}" is not an API call or an object change`,
+    detail: `${place.where}${source} "${echo(detailType)}" is not an API call or an object change`,
   };
 }
 
 /** A native S3 event notification record (S3 → SQS/SNS/Lambda), keys URL-encoded. */
-function fromS3Record(record: JsonRecord, where: string): Draft {
+function fromS3Record(record: JsonRecord, place: Place): Draft {
   const s3 = record.s3 as JsonRecord;
   const bucket = isRecord(s3.bucket) ? nonEmpty(s3.bucket.name) : undefined;
   const encodedKey = isRecord(s3.object) ? nonEmpty(s3.object.key) : undefined;
@@ -339,7 +527,7 @@ function fromS3Record(record: JsonRecord, where: string): Draft {
   } catch {
     key = undefined;
   }
-  if (!bucket || !key) return malformed(`${where}S3 notification without bucket or key`);
+  if (!bucket || !key) return malformed(place, 'S3 notification without bucket or key');
   const eventName = nonEmpty(record.eventName) ?? '';
   const detailType = eventName.startsWith('ObjectCreated')
     ? 'Object Created'

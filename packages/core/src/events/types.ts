@@ -53,7 +53,10 @@ export type ChangeEvent =
   | {
       readonly kind: 'other';
       readonly reason: SkipReasonCode;
+      /** What is wrong, and where inside its document (`Records[2] body: not valid JSON at column 7: …`). */
       readonly detail: string;
+      /** For input that is not an event (`malformed`): the 1-based line of the input where it starts. */
+      readonly line?: number;
       readonly source: string;
     };
 
@@ -77,6 +80,6 @@ export interface MappedEvent {
   readonly cause?: EventCause;
   /** Resources to capture again; empty when skipped. */
   readonly resources: readonly ResourceRef[];
-  /** Set when the event maps to nothing, with the reason. */
+  /** Set when the event maps to nothing, with the reason; the detail of a `malformed` one starts `line N: `. */
   readonly skipped?: { readonly reason: SkipReasonCode; readonly detail: string };
 }

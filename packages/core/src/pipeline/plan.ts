@@ -46,28 +46,23 @@ export async function startScheduledBaseline(
 }
 
 /**
- * Claims a label by writing its plan: the given one, which must be free, or the first `v1.N` that no baseline
- * and no run in progress holds (the scheme of {@link VersionStore.nextBaselineLabel}).
+ * Claims a label (see {@link VersionStore.takeLabel}: the given one, which must be free, or the first free `v1.N`)
+ * and writes its plan.
  */
 async function claimLabel(
   store: VersionStore,
   label: string | undefined,
   planFor: (label: string) => RunPlan,
 ): Promise<BaselineRunRecords> {
-  const taken = new Set(store.baselines().map((baseline) => baseline.record.label));
-  const claim = async (candidate: string) => {
-    const run = new BaselineRunRecords(store.backend, candidate);
-    return !taken.has(candidate) && (await run.createPlan(planFor(candidate))) ? run : undefined;
-  };
   if (label !== undefined) {
     const valid = runLabelSchema.safeParse(label);
     if (!valid.success) throw new InputError(`invalid label ${label}: ${valid.error.issues[0]?.message}`);
-    const run = await claim(label);
-    if (!run) throw new InputError(`a baseline labelled ${label} already exists or is in progress`);
-    return run;
   }
-  for (let minor = 0; ; minor++) {
-    const run = await claim(`v1.${minor}`);
-    if (run) return run;
+  for (;;) {
+    const taken = await store.takeLabel(label);
+    const run = new BaselineRunRecords(store.backend, taken);
+    if (await run.createPlan(planFor(taken))) return run;
+    // A run whose plan was written before labels were taken: its label is not free after all.
+    if (label !== undefined) throw new InputError(`a baseline labelled ${label} is under way`);
   }
 }

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { canonicalJson } from '../canonical/canonicalise.js';
 import { StoreError } from '../errors.js';
 import type { StoreBackend } from '../store/backend.js';
+import { StoreLayout } from '../store/layout.js';
 import { baselineManifestSchema } from '../store/records.js';
 import type { Json } from '../types/json.js';
 import { type WorkItem, workItemSchema } from './work-item.js';
 
 /** Where fanned-out baseline runs keep their progress in the store, next to `baselines/`. */
-export const BASELINE_RUNS = 'baseline-runs/';
+export const BASELINE_RUNS = StoreLayout.BASELINE_RUNS;
 
 /** The registration folder of the slices a plan starts with (slice ids are hex, so it cannot clash). */
 const PLANNED = 'plan';

@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 import type { VersionEntry } from '../store/index-db.js';
 import type { StateFilter } from '../store/index-resources.js';
+import { versionKey } from '../store/layout.js';
 import type { VersionStore } from '../store/version-store.js';
 import type { JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
@@ -13,6 +14,8 @@ export type StateEntry = VersionEntry;
 /** One version in a resource's history, with what changed since the one before. */
 export interface HistoryEntry extends StateEntry {
   readonly changes: readonly FieldChange[];
+  /** Why its document could not be read whole (altered, missing): its changes are then unknown. */
+  readonly damaged?: string;
 }
 
 /** What differs between two moments. Stable shape (`--json`). */
@@ -26,8 +29,13 @@ export interface StateDiff {
     readonly from: StateEntry;
     readonly to: StateEntry;
     readonly changes: readonly FieldChange[];
+    /** Why a document of either version could not be read whole: the changes are then unknown. */
+    readonly damaged?: string;
   }>;
 }
+
+/** A document read, or why it could not be (the store's error, naming the resource, version and blob). */
+type DocumentRead = { readonly document?: JsonObject; readonly damaged?: string };
 
 /** Resources that existed at `at`, with the version each had then. */
 export function stateAt(store: VersionStore, at: Date, filter: StateFilter = {}): StateEntry[] {
@@ -48,13 +56,57 @@ function requireHeldRegion(store: VersionStore, region: string | undefined): voi
   );
 }
 
-async function documentOf(
-  store: VersionStore,
-  entry: StateEntry | undefined,
-): Promise<JsonObject | undefined> {
-  if (!entry?.document) return undefined;
-  const document = await store.readDocument(entry.document);
-  return Object.keys(entry.blobs).length > 0 ? { ...document, $blobs: { ...entry.blobs } } : document;
+/**
+ * The version an index entry names, as the store holds it: its record read, authenticated and compared with the
+ * entry, so an index altered to name other content is caught (a StoreError) rather than answered.
+ */
+async function confirmedEntry(store: VersionStore, entry: StateEntry): Promise<StateEntry> {
+  const key = versionKey(entry.resource, entry.seq);
+  const stored = await store.findVersion(key);
+  if (stored?.hash !== entry.version)
+    throw new StoreError(
+      `${entry.resource.type} ${entry.resource.id} v${entry.seq}: the index names version ${entry.version}, the store holds ${stored?.hash ?? 'none'}: run tidemark reindex`,
+      { key },
+    );
+  const { record } = stored;
+  return {
+    resource: record.resource,
+    seq: record.seq,
+    version: stored.hash,
+    capturedAt: record.capturedAt,
+    cause: record.cause,
+    deleted: record.deleted,
+    document: record.document,
+    blobs: record.blobs,
+    gaps: record.gaps,
+  };
+}
+
+/** A version's document, checked against its hash; a StoreError naming the resource and version otherwise. */
+async function readVersionDocument(store: VersionStore, entry: StateEntry): Promise<JsonObject> {
+  try {
+    return await store.readDocument(entry.document as string);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    throw new StoreError(`${entry.resource.type} ${entry.resource.id} v${entry.seq}: ${error.message}`, {
+      cause: error,
+      ...(error.key ? { key: error.key } : {}),
+    });
+  }
+}
+
+/** A version's document with its content blobs (as `$blobs`), or why it could not be read. */
+async function documentOf(store: VersionStore, entry: StateEntry | undefined): Promise<DocumentRead> {
+  if (!entry?.document) return {};
+  try {
+    const document = await readVersionDocument(store, entry);
+    return {
+      document: Object.keys(entry.blobs).length > 0 ? { ...document, $blobs: { ...entry.blobs } } : document,
+    };
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    return { damaged: error.message };
+  }
 }
 
 /** Field-level changes between two versions, including changed content blobs (as `$blobs.<name>`). */
@@ -62,8 +114,10 @@ async function changesBetween(
   store: VersionStore,
   before: StateEntry | undefined,
   after: StateEntry | undefined,
-): Promise<FieldChange[]> {
-  return fieldChanges(await documentOf(store, before), await documentOf(store, after));
+): Promise<{ changes: FieldChange[]; damaged?: string }> {
+  const [older, newer] = [await documentOf(store, before), await documentOf(store, after)];
+  const damaged = older.damaged ?? newer.damaged;
+  return damaged ? { changes: [], damaged } : { changes: fieldChanges(older.document, newer.document) };
 }
 
 /** Documents read from the store at once by one query: enough to overlap reads, few enough for any file limit. */
@@ -75,15 +129,32 @@ function mapBounded<T, R>(items: readonly T[], fn: (item: T, index: number) => P
   return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
 }
 
-/** Every version of a resource, oldest first, each with its changes from the one before. */
+/**
+ * Every version of a resource, oldest first, each with its changes from the one before. A version whose document
+ * (or whose predecessor's) is damaged is marked so, the others answered as usual.
+ */
 export async function history(store: VersionStore, resource: ResourceRef): Promise<HistoryEntry[]> {
-  const entries = store.index.history(resource);
-  // Each document is read once: it is the "after" of its version and the "before" of the next one.
-  const documents = await mapBounded(entries, (entry) => documentOf(store, entry));
-  return entries.map((entry, position) => ({
-    ...entry,
-    changes: fieldChanges(documents[position - 1], entry.deleted ? undefined : documents[position]),
-  }));
+  // Each version is read from the store, and each document once: the "after" of its version, the "before" of the next.
+  const read = await mapBounded(store.index.history(resource), async (indexed) => {
+    try {
+      const entry = await confirmedEntry(store, indexed);
+      return { entry, document: await documentOf(store, entry) };
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      return { entry: indexed, document: { damaged: error.message } };
+    }
+  });
+  return read.map(({ entry, document }, position) => {
+    const before = read[position - 1]?.document ?? {};
+    // A deletion has no document, but its record may be damaged all the same.
+    const damaged = document.damaged ?? before.damaged;
+    return damaged
+      ? { ...entry, changes: [], damaged }
+      : {
+          ...entry,
+          changes: fieldChanges(before.document, entry.deleted ? undefined : document.document),
+        };
+  });
 }
 
 /** Resources added, removed and changed (with field-level changes) between two moments. */
@@ -111,14 +182,14 @@ export async function diffStates(
     resource: newer.resource,
     from: older,
     to: newer,
-    changes: await changesBetween(store, older, newer),
+    ...(await changesBetween(store, older, newer)),
   }));
   return {
     from: fromIso,
     to: toIso,
     added,
     removed,
-    changed: changed.filter((entry) => entry.changes.length > 0),
+    changed: changed.filter((entry) => entry.changes.length > 0 || entry.damaged),
   };
 }
 
@@ -129,12 +200,13 @@ export async function showResource(
   at?: Date,
 ): Promise<{ entry: StateEntry; document: JsonObject | null }> {
   const versions = store.index.history(resource);
-  const entry = at ? versions.filter((v) => v.capturedAt <= at.toISOString()).at(-1) : versions.at(-1);
-  if (!entry)
+  const indexed = at ? versions.filter((v) => v.capturedAt <= at.toISOString()).at(-1) : versions.at(-1);
+  if (!indexed)
     throw new InputError(
       `${resource.type} ${resource.id} has no version${at ? ` at or before ${at.toISOString()}` : ''}`,
     );
-  return { entry, document: entry.document ? await store.readDocument(entry.document) : null };
+  const entry = await confirmedEntry(store, indexed);
+  return { entry, document: entry.document ? await readVersionDocument(store, entry) : null };
 }
 
 const TYPED_REFERENCE = /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+):(.+)$/;

@@ -10,7 +10,7 @@ import {
   paginateListFunctions,
   paginateListVersionsByFunction,
 } from '@aws-sdk/client-lambda';
-import { classifyAwsError, errorCode, errorMessage } from '../aws/classify.js';
+import { errorCode, errorMessage, gapKindOf } from '../aws/classify.js';
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import { GapKind, UNKNOWN_MARKER } from '../constants.js';
@@ -231,11 +231,9 @@ async function describeFunction(ctx: CaptureContext, name: string, region: strin
   let tagsValue: Json = toJson(tags ?? {}) ?? {};
   if (tagsError) {
     const tagsCode = tagsError.ErrorCode ?? 'Error';
-    const denied =
-      classifyAwsError(Object.assign(new Error(tagsError.Message), { name: tagsCode })) === 'denied';
     tagsValue = { [UNKNOWN_MARKER]: tagsCode };
     gaps.push({
-      kind: denied ? GapKind.DENIED : GapKind.ERROR,
+      kind: gapKindOf(Object.assign(new Error(tagsError.Message), { name: tagsCode })),
       ...spec,
       operation: 'lambda:ListTags',
       code: tagsCode,

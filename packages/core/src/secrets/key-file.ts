@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { SecretKeyError } from '../errors.js';
@@ -21,8 +21,14 @@ export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env): string {
  * Reads the 256-bit key at `file`, creating it (mode 0600, atomically, never overwriting) on first use.
  */
 export async function loadOrCreateKey(file: string): Promise<Buffer> {
-  const existing = await readKey(file);
-  if (existing) return existing;
+  return (await readKeyFile(file)) ?? createKeyFile(file);
+}
+
+/**
+ * Creates a new random 256-bit key at `file` (mode 0600, in a folder of mode 0700), atomically. When another
+ * process created the file first, its key is returned; an existing file is never overwritten.
+ */
+export async function createKeyFile(file: string): Promise<Buffer> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
   try {
@@ -36,14 +42,15 @@ export async function loadOrCreateKey(file: string): Promise<Buffer> {
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      const raced = await readKey(file);
+      const raced = await readKeyFile(file);
       if (raced) return raced;
     }
     throw new SecretKeyError(`cannot create the secret key file ${file}`, { cause: error });
   }
 }
 
-async function readKey(file: string): Promise<Buffer | undefined> {
+/** The 256-bit key in `file`, or undefined when there is no such file; a SecretKeyError when it is not a key. */
+export async function readKeyFile(file: string): Promise<Buffer | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,4 +67,16 @@ async function readKey(file: string): Promise<Buffer | undefined> {
 export function decodeKey(text: string): Buffer | undefined {
   const key = Buffer.from(text.trim(), 'base64');
   return key.length === KEY_BYTES ? key : undefined;
+}
+
+/**
+ * Why the key file is unsafe, or undefined when it is not: a key readable or writable by others than its owner
+ * (mode bits 077) lets them read every sealed secret and forge records.
+ */
+export async function keyFileExposure(file: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined;
+  const { mode } = await stat(file);
+  if ((mode & 0o077) === 0) return undefined;
+  const octal = (mode & 0o777).toString(8).padStart(3, '0');
+  return `the key file ${file} can be read by others (mode ${octal}): run chmod 600 ${file}`;
 }

@@ -32,8 +32,14 @@ export function isSealed(value: unknown): value is SealedValue {
   return typeof value === 'object' && value !== null && SEALED_MARKER in value;
 }
 
-function derive(key: Buffer, purpose: string): Buffer {
+/** A key for one purpose, derived (HKDF-SHA256) from the 256-bit key the user holds. */
+export function deriveKey(key: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `tidemark ${purpose}`, 32));
+}
+
+/** The public id of a 256-bit key: what a store and each sealed value record, never the key. */
+export function keyIdOf(key: Buffer): string {
+  return createHmac('sha256', deriveKey(key, 'key id')).update('kid').digest('hex').slice(0, 16);
 }
 
 /**
@@ -53,10 +59,10 @@ export class LocalKeySealer implements SecretSealer {
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new SecretKeyError('a sealing key must be 32 bytes');
-    this.#encryptionKey = derive(key, 'encryption');
-    this.#macKey = derive(key, 'mac');
-    this.#ivKey = derive(key, 'iv');
-    this.#kid = createHmac('sha256', derive(key, 'key id')).update('kid').digest('hex').slice(0, 16);
+    this.#encryptionKey = deriveKey(key, 'encryption');
+    this.#macKey = deriveKey(key, 'mac');
+    this.#ivKey = deriveKey(key, 'iv');
+    this.#kid = keyIdOf(key);
   }
 
   seal(value: Json): SealedValue {
@@ -98,4 +104,12 @@ export class LocalKeySealer implements SecretSealer {
 /** The sealed value as a plain JSON object, for storing in a document. */
 export function sealedAsJson(sealed: SealedValue): JsonObject {
   return sealed as unknown as JsonObject;
+}
+
+/** `value` with every sealed value in it unsealed by `sealer` (a SecretKeyError when one is not its key's). */
+export function unsealAll(value: Json, sealer: SecretSealer): Json {
+  if (isSealed(value)) return sealer.unseal(value);
+  if (Array.isArray(value)) return value.map((item) => unsealAll(item, sealer));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, unsealAll(child, sealer)]));
 }

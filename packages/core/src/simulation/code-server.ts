@@ -25,7 +25,9 @@ export class CodeServer {
   readonly #secret = randomBytes(32);
   readonly #securityToken = `IQoJb3JpZ2luX2Vj${randomBytes(96).toString('base64')}`;
   readonly #accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
-  readonly #packages = new Map<string, CodePackage>();
+  readonly #packages = new Map<string, ServedPackage>();
+  /** Downloads still to fail, by function name. */
+  readonly #failures = new Map<string, number>();
   readonly #port: number;
 
   private constructor(server: Server, options: CodeServerOptions) {
@@ -51,7 +53,7 @@ export class CodeServer {
   /** A fresh presigned-looking URL for a function's package; the package stays downloadable at it for 10 minutes. */
   presign(functionName: string, code: CodePackage): string {
     const path = `/snapshots/${this.#options.accountId}/${functionName}-${code.id}`;
-    this.#packages.set(path, code);
+    this.#packages.set(path, { functionName, code });
     const date = amzDate(this.#options.now());
     const query = new URLSearchParams({
       versionId: code.versionId,
@@ -64,6 +66,17 @@ export class CodeServer {
     });
     query.set('X-Amz-Signature', this.#sign(path, query));
     return `http://127.0.0.1:${this.#port}${path}?${query.toString()}`;
+  }
+
+  /**
+   * The next `times` downloads of a function's code (of any of its versions) fail with S3's `InternalError`
+   * (HTTP 500), as a presigned URL now and then does.
+   */
+  failDownloads(functionName: string, times: number): void {
+    if (!Number.isInteger(times) || times < 0) {
+      throw new RangeError(`failed downloads must be a non-negative integer, received ${times}`);
+    }
+    this.#failures.set(functionName, times);
   }
 
   /** Stops accepting connections and closes open ones. */
@@ -82,12 +95,14 @@ export class CodeServer {
 
   #serve(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const code = this.#packages.get(url.pathname);
-    const refusal = this.#refusal(request, url, code);
-    if (refusal || !code) {
+    const served = this.#packages.get(url.pathname);
+    const refusal =
+      this.#refusal(request, url, served?.code) ?? (served && this.#failure(served.functionName));
+    if (refusal || !served) {
       s3Error(response, refusal ?? NOT_FOUND);
       return;
     }
+    const { code } = served;
     response.writeHead(200, {
       'Content-Type': 'application/zip',
       'Content-Length': String(code.size),
@@ -96,6 +111,14 @@ export class CodeServer {
       'Accept-Ranges': 'bytes',
     });
     response.end(request.method === 'HEAD' ? undefined : code.zip);
+  }
+
+  /** The failure a download of the function's code answers with, using one up, if any are still to come. */
+  #failure(functionName: string): S3Refusal | undefined {
+    const remaining = this.#failures.get(functionName) ?? 0;
+    if (remaining === 0) return undefined;
+    this.#failures.set(functionName, remaining - 1);
+    return INTERNAL_ERROR;
   }
 
   /** Why a request is refused, as S3 would answer it, or `undefined` when the package is served. */
@@ -125,6 +148,12 @@ export class CodeServer {
   }
 }
 
+/** A package served at a presigned path, and the function it belongs to. */
+interface ServedPackage {
+  readonly functionName: string;
+  readonly code: CodePackage;
+}
+
 interface S3Refusal {
   readonly status: number;
   readonly code: string;
@@ -132,6 +161,11 @@ interface S3Refusal {
 }
 
 const NOT_FOUND: S3Refusal = { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' };
+const INTERNAL_ERROR: S3Refusal = {
+  status: 500,
+  code: 'InternalError',
+  message: 'We encountered an internal error. Please try again.',
+};
 
 function s3Error(response: ServerResponse, { status, code, message }: S3Refusal): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomBytes(8).toString('hex').toUpperCase()}</RequestId></Error>`;

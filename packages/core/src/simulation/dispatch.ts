@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import {
+  fault,
   type ResponseMetadata,
   retryBase,
   SimulatedFault,
@@ -216,6 +217,7 @@ export class ServiceDispatcher {
       actions: [action, `${profile.service}:${operation.name}`],
       resourceIds: target.ids,
     });
+    if (typeof injected === 'object') throw fault(injected.code, injected.status, injected.message);
     if (injected && !(injected === 'denied' && spec.undeniable)) {
       throw profile.injectedFault(injected, action, target);
     }

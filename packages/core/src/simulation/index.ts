@@ -1,3 +1,4 @@
+export type { InjectedError } from './faults.js';
 export {
   LOGS_BUCKET,
   LOGS_REPLICA_BUCKET,

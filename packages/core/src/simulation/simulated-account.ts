@@ -3,7 +3,7 @@ import { CodeServer } from './code-server.js';
 import { buildZip, utf8 } from './content.js';
 import { CallCounter, ServiceDispatcher } from './dispatch.js';
 import { EventFactory } from './events.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, type InjectedError } from './faults.js';
 import { lambdaProfile } from './lambda-api.js';
 import { AccountModel, optional } from './model.js';
 import { SeededRandom } from './random.js';
@@ -232,6 +232,24 @@ export class SimulatedAccount {
   /** The next `times` calls of `action` fail with the service's throttling error. */
   throttle(action: string, times: number): void {
     this.#faults.throttle(action, times);
+  }
+
+  /**
+   * Every call of `action` (IAM action or `service:Operation`, `*` wildcards allowed), or only those touching
+   * `resourceId` (as for {@link deny}), fails with `error`: an AWS error code, its HTTP status and message, e.g.
+   * `{ code: 'InvalidObjectState', status: 403, message: "The operation is not valid for the object's storage class" }`.
+   */
+  fail(action: string, error: InjectedError, resourceId?: string): void {
+    this.#faults.fail(action, error, resourceId);
+  }
+
+  /**
+   * The next `times` downloads of a function's code (from the `Code.Location` URL `GetFunction` returns, for any of
+   * its versions) fail with S3's `InternalError` (HTTP 500).
+   */
+  failCodeDownloads(name: string, times = 1): void {
+    this.#model.function(name);
+    this.#codeServer.failDownloads(name, times);
   }
 
   /** SDK commands answered so far (failed ones included), by operation name, and their total. */

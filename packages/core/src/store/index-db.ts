@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { canonicalJson } from '../canonical/canonicalise.js';
-import { StoreError } from '../errors.js';
+import { IndexCorruptError, StoreError } from '../errors.js';
 import type { Json } from '../types/json.js';
 import type { Gap, ResourceRef } from '../types/resource.js';
+import type { RecordAuthenticator } from './authenticator.js';
 import {
   type IndexScope,
   RESOURCE_INDEXES,
@@ -11,20 +12,20 @@ import {
   type ResourceSet,
   type StateFilter,
 } from './index-resources.js';
-import { type RecordAddress, resourceFolder } from './layout.js';
+import { type RecordAddress, resourceFolder, resourceKey } from './layout.js';
 import type { BaselineManifest, BaselineSummary, Hashed, VersionCause, VersionRecord } from './records.js';
 import {
   inTransaction,
-  isUnreadableDatabase,
   openSqlite,
   removeDatabaseFiles,
+  reportingDamage,
   rollback,
   type SqliteDatabase,
   type SqliteStatement,
 } from './sqlite.js';
 
 /** Version of the index's tables: an index (or a published snapshot of one) of another version is not used. */
-export const INDEX_SCHEMA_VERSION = '2';
+export const INDEX_SCHEMA_VERSION = '3';
 
 /** Meta keys of the index. */
 const Meta = {
@@ -35,6 +36,14 @@ const Meta = {
   SNAPSHOT_CHECKPOINT: 'snapshot-checkpoint',
   /** Records added since the latest published snapshot, as last known (all of them when there is none). */
   RECORDS_SINCE_SNAPSHOT: 'records-since-snapshot',
+  /** The identity (`store.json` storeId) of the store the index was built from; absent for a store without one. */
+  STORE_ID: 'store-id',
+  /** How many versions and baselines the index holds (`<versions> <baselines>`), as its writers counted them. */
+  ROWS: 'rows',
+  /** The MAC of {@link ROWS} under the store's key: rows removed or added without the key are told. */
+  SEAL: 'seal',
+  /** Records found invalid or removed while the index was built or refreshed: `{ count, keys }` (JSON). */
+  DAMAGE: 'damage',
 } as const;
 
 /**
@@ -48,12 +57,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ${RESOURCE_TABLES}
 CREATE TABLE IF NOT EXISTS versions (
   res INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, deleted INTEGER NOT NULL, hash TEXT NOT NULL,
-  document TEXT, detail TEXT NOT NULL, fingerprint TEXT, prev TEXT
+  document TEXT, detail TEXT NOT NULL, fingerprint TEXT, prev TEXT, mac TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS versions_by_resource ON versions (res, seq);
 CREATE TABLE IF NOT EXISTS baselines (
   seq INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
-  started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL
+  started_at TEXT NOT NULL, completed_at TEXT NOT NULL, manifest TEXT NOT NULL, mac TEXT
 );
 `;
 
@@ -74,9 +83,11 @@ const DROP_SECONDARY_INDEXES = Object.keys(SECONDARY_INDEXES)
   .join('\n');
 
 /** Columns of a version row as entries are read, and their positions in a row read as an array. */
-const ENTRY_COLUMNS = 'v.res, v.seq, v.at, v.deleted, v.hash, v.document, v.detail';
-const EntryColumn = { RES: 0, SEQ: 1, AT: 2, DELETED: 3, HASH: 4, DOCUMENT: 5, DETAIL: 6 } as const;
-const ENTRY_COLUMN_COUNT = 7;
+const ENTRY_COLUMNS = 'v.res, v.seq, v.at, v.deleted, v.hash, v.document, v.detail, v.mac';
+const EntryColumn = { RES: 0, SEQ: 1, AT: 2, DELETED: 3, HASH: 4, DOCUMENT: 5, DETAIL: 6, MAC: 7 } as const;
+const ENTRY_COLUMN_COUNT = 8;
+/** The same columns of the row that follows (`n`), when there is one. */
+const NEXT_ENTRY_COLUMNS = ENTRY_COLUMNS.replaceAll('v.', 'n.');
 
 /** A version as the index returns it. */
 export type IndexedVersion = Hashed<VersionRecord>;
@@ -98,6 +109,15 @@ export interface VersionEntry {
   readonly gaps: readonly Gap[];
 }
 
+/** Records missing from an index because the store is damaged (see {@link IndexDb.damage}). */
+export interface StoreDamage {
+  readonly count: number;
+  readonly keys: readonly string[];
+}
+
+/** How many damaged record keys the index keeps: to name them, and not to count or read them again. */
+const DAMAGE_KEYS_KEPT = 1_000;
+
 /** How many resources, versions and baselines an index holds. */
 export interface IndexCounts {
   readonly resources: number;
@@ -113,31 +133,40 @@ export interface IndexCounts {
 export class IndexDb {
   /** The SQLite file. */
   readonly file: string;
-  readonly #db: SqliteDatabase;
+  #db: SqliteDatabase;
   /** Prepared statements, by SQL text (a handful of shapes). */
   readonly #statements = new Map<string, SqliteStatement>();
   readonly #resources = new ResourceCatalog((sql, arrays) => this.#prepare(sql, arrays));
   /** Whether a {@link reload} is under way, in its own transaction. */
   #reloading = false;
+  /** The store's key, when rows are signed as they are written and checked as they are read. */
+  #key: RecordAuthenticator | undefined;
+  /** Versions and baselines added by the transaction under way, for {@link Meta.ROWS}. */
+  #added = { versions: 0, baselines: 0 };
 
   /**
-   * Opens the index in `file`, creating it when missing. A file SQLite cannot read as a database (the OS crashed
-   * during a rebuild) is deleted and created anew: the index is a cache, and a new one is rebuilt from the store.
+   * Opens the index in `file`, creating it when missing. A file SQLite cannot read as a database (cut short, or the
+   * OS crashed during a rebuild) is deleted and created anew: the index is a cache, and a new one is rebuilt from
+   * the store. Damage the open does not reach shows later as an IndexCorruptError (see {@link discard}).
    */
   constructor(file: string) {
     this.file = file;
     try {
       this.#db = this.#open();
     } catch (error) {
-      if (!isUnreadableDatabase(error)) throw error;
+      if (!(error instanceof IndexCorruptError)) throw error;
       removeDatabaseFiles(file);
       this.#db = this.#open();
     }
   }
 
-  /** Opens the file: an index of another schema (an older Tidemark's) is emptied first, then the tables made. */
+  /**
+   * Opens the file: an index of another schema (an older Tidemark's) is emptied first, then the tables made, and
+   * the first row of each table read, which finds a file cut short or a damaged root page at once, at the cost of
+   * a few pages. Every call on the connection reports damage as an IndexCorruptError.
+   */
   #open(): SqliteDatabase {
-    const db = openSqlite(this.file);
+    const db = reportingDamage(openSqlite(this.file), (error) => new IndexCorruptError(this.file, error));
     try {
       db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
         PRAGMA cache_size = -32768; CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
@@ -147,12 +176,34 @@ export class IndexDb {
           | undefined;
         if (schema?.value !== INDEX_SCHEMA_VERSION) IndexDb.#reset(db);
         db.exec(`${TABLES} ${CREATE_SECONDARY_INDEXES}`);
+        for (const table of ['meta', 'kinds', 'resources', 'versions', 'baselines'])
+          db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
       });
       return db;
     } catch (error) {
       db.close();
       throw error;
     }
+  }
+
+  /**
+   * Deletes the index's files and opens an empty index in their place, with no journal checkpoint, so that the
+   * next refresh rebuilds it from the store: what becomes of an index found damaged. Which store it was built
+   * from is kept when it can still be read.
+   */
+  discard(): void {
+    let storeId: string | undefined;
+    try {
+      storeId = this.storeId();
+    } catch (error) {
+      if (!(error instanceof IndexCorruptError)) throw error;
+    }
+    this.#db.close();
+    this.#statements.clear();
+    this.#resources.forget();
+    removeDatabaseFiles(this.file);
+    this.#db = this.#open();
+    if (storeId !== undefined) this.setStoreId(storeId);
   }
 
   /** The index file of a store whose caches live in `folder`. */
@@ -171,11 +222,31 @@ export class IndexDb {
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(Meta.SCHEMA, INDEX_SCHEMA_VERSION);
   }
 
+  /**
+   * Signs the rows written from now on with the store's key and checks every row read against it, so that an
+   * index altered without the key (a row edited, added or removed) is an IndexCorruptError instead of an answer.
+   * The count of rows is checked here: an IndexCorruptError when rows were removed or added.
+   */
+  authenticate(key: RecordAuthenticator): void {
+    this.#key = key;
+    const rows = this.#meta(Meta.ROWS);
+    const seal = this.#meta(Meta.SEAL);
+    const { versions, baselines } = this.counts();
+    if (rows === undefined && versions === 0 && baselines === 0) return;
+    if (rows === undefined || seal === undefined || !key.verify(Buffer.from(rows, 'utf8'), seal))
+      throw new IndexCorruptError(this.file, "its rows are not sealed by the store's key");
+    if (rows !== `${versions} ${baselines}`)
+      throw new IndexCorruptError(
+        this.file,
+        `it holds ${versions} versions and ${baselines} baselines, not ${rows}`,
+      );
+  }
+
   /** Adds versions (idempotent: a version already indexed is left as it is). */
   addVersions(versions: readonly IndexedVersion[]): void {
     const insert = this.#prepare(
-      `INSERT OR IGNORE INTO versions (res, seq, at, deleted, hash, document, detail, fingerprint, prev)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO versions (res, seq, at, deleted, hash, document, detail, fingerprint, prev, mac)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#write(() => {
       let added = 0;
@@ -186,21 +257,35 @@ export class IndexDb {
           blobs: record.blobs,
           gaps: record.gaps,
         };
+        const row: EntryRow = [
+          this.#resources.id(record.resource),
+          record.seq,
+          Date.parse(record.capturedAt),
+          record.deleted ? 1 : 0,
+          hash,
+          record.document,
+          canonicalJson(detail as unknown as Json),
+          null,
+        ];
+        row[EntryColumn.MAC] = this.#key ? this.#key.sign(rowMessage(record.resource, row)) : null;
+        const [res, seq, at, deleted, , document, detailJson, mac] = row;
         added += Number(
           insert.run(
-            this.#resources.id(record.resource),
-            record.seq,
-            Date.parse(record.capturedAt),
-            record.deleted ? 1 : 0,
+            res,
+            seq,
+            at,
+            deleted,
             hash,
-            record.document,
-            canonicalJson(detail as unknown as Json),
+            document,
+            detailJson,
             record.fingerprint ?? null,
             record.prev,
+            mac,
           ).changes,
         );
       }
       this.#countRecords(added);
+      this.#added.versions += added;
     });
   }
 
@@ -215,25 +300,39 @@ export class IndexDb {
       return;
     }
     this.#resources.forget();
-    inTransaction(this.#db, fn);
+    inTransaction(this.#db, () => {
+      fn();
+      this.#sealRows();
+    });
+  }
+
+  /**
+   * Counts what the transaction under way added into {@link Meta.ROWS} and seals the count with the store's key;
+   * without the key, the seal is removed (the next command that has the key finds it missing and rebuilds).
+   */
+  #sealRows(): void {
+    const { versions, baselines } = this.#added;
+    this.#added = { versions: 0, baselines: 0 };
+    if (versions === 0 && baselines === 0) return;
+    const [held = 0, heldBaselines = 0] = (this.#meta(Meta.ROWS) ?? '0 0').split(' ').map(Number);
+    const rows = `${held + versions} ${heldBaselines + baselines}`;
+    this.#setMeta(Meta.ROWS, rows);
+    if (this.#key) this.#setMeta(Meta.SEAL, this.#key.sign(Buffer.from(rows, 'utf8')));
+    else this.#deleteMeta(Meta.SEAL);
   }
 
   /** Adds a baseline's summary; its entries stay in the store. */
   addBaseline({ hash, record }: Hashed<BaselineManifest>): void {
     const { entries, ...rest } = record;
     const summary: BaselineSummary = { ...rest, entryCount: entries.length };
+    const manifest = canonicalJson(summary as unknown as Json);
+    const mac = this.#key ? this.#key.sign(baselineMessage(hash, manifest)) : null;
     this.#write(() => {
       const { changes } = this.#prepare(
-        'INSERT OR IGNORE INTO baselines (seq, label, hash, started_at, completed_at, manifest) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(
-        record.seq,
-        record.label,
-        hash,
-        record.startedAt,
-        record.completedAt,
-        canonicalJson(summary as unknown as Json),
-      );
+        'INSERT OR IGNORE INTO baselines (seq, label, hash, started_at, completed_at, manifest, mac) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(record.seq, record.label, hash, record.startedAt, record.completedAt, manifest, mac);
       this.#countRecords(Number(changes));
+      this.#added.baselines += Number(changes);
     });
   }
 
@@ -248,29 +347,39 @@ export class IndexDb {
   /**
    * Empties the index and runs `load` to fill it again, all in one transaction: other processes keep reading the
    * index as it was until it commits, and a failure leaves it as it was. The secondary indexes are dropped
-   * during the load and made again at its end (much faster than keeping them up to date), and the journal's
-   * pages are not synced during the load (a crash before the commit loses nothing); the checkpoint after it is.
+   * during the load and made again at its end (much faster than keeping them up to date). Nothing is synced
+   * before the commit (in WAL mode a crash before it loses nothing), and the commit is copied into the database
+   * file by checkpoints that sync the write-ahead log first and the file after: the journal checkpoint, written
+   * after this returns, can never outlive the rows it vouches for.
    */
   async reload<T>(load: () => Promise<T>): Promise<T> {
-    this.#db.exec('PRAGMA synchronous = OFF; BEGIN IMMEDIATE;');
+    this.#db.exec('BEGIN IMMEDIATE');
     this.#reloading = true;
     let loaded: T;
     try {
       this.#db.exec(
         `DELETE FROM versions; DELETE FROM resources; DELETE FROM kinds; DELETE FROM baselines; ${DROP_SECONDARY_INDEXES}`,
       );
-      for (const key of [Meta.JOURNAL_CHECKPOINT, Meta.SNAPSHOT_CHECKPOINT, Meta.RECORDS_SINCE_SNAPSHOT])
+      for (const key of [
+        Meta.JOURNAL_CHECKPOINT,
+        Meta.SNAPSHOT_CHECKPOINT,
+        Meta.RECORDS_SINCE_SNAPSHOT,
+        Meta.ROWS,
+        Meta.SEAL,
+      ])
         this.#deleteMeta(key);
       this.#resources.forget();
+      this.#added = { versions: 0, baselines: 0 };
       loaded = await load();
+      this.#sealRows();
       this.#db.exec(`${CREATE_SECONDARY_INDEXES} PRAGMA analysis_limit = 1000; ANALYZE; COMMIT;`);
     } catch (error) {
+      this.#added = { versions: 0, baselines: 0 };
       rollback(this.#db);
       this.#resources.forget();
       throw error;
     } finally {
       this.#reloading = false;
-      this.#db.exec('PRAGMA synchronous = NORMAL;');
     }
     this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE);');
     return loaded;
@@ -318,6 +427,58 @@ export class IndexDb {
       this.#deleteMeta(Meta.JOURNAL_CHECKPOINT);
       this.#setMeta(Meta.RECORDS_SINCE_SNAPSHOT, '0');
     });
+  }
+
+  /** The id of the store this index was built from, when the store has one. */
+  storeId(): string | undefined {
+    return this.#meta(Meta.STORE_ID);
+  }
+
+  /** Records which store this index holds. */
+  setStoreId(storeId: string): void {
+    this.#setMeta(Meta.STORE_ID, storeId);
+  }
+
+  /**
+   * What the index knows to be missing from it because the store is damaged (records invalid, forged or removed):
+   * how many, and the first keys; undefined when nothing is. Answers from such an index are incomplete.
+   */
+  damage(): StoreDamage | undefined {
+    const damage = this.#meta(Meta.DAMAGE);
+    return damage === undefined ? undefined : (JSON.parse(damage) as StoreDamage);
+  }
+
+  /** Records the damage a rebuild found, replacing what was known (none clears it). */
+  setDamage(keys: readonly string[]): void {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) this.#deleteMeta(Meta.DAMAGE);
+    else
+      this.#setMeta(
+        Meta.DAMAGE,
+        JSON.stringify({ count: unique.length, keys: unique.slice(0, DAMAGE_KEYS_KEPT) }),
+      );
+  }
+
+  /** Adds damage a refresh found to what was known (a key known already is not counted again). */
+  addDamage(keys: readonly string[]): void {
+    const known = this.damage() ?? { count: 0, keys: [] };
+    const added = [...new Set(keys)].filter((key) => !known.keys.includes(key));
+    if (added.length === 0) return;
+    this.#setMeta(
+      Meta.DAMAGE,
+      JSON.stringify({
+        count: known.count + added.length,
+        keys: [...known.keys, ...added].slice(0, DAMAGE_KEYS_KEPT),
+      }),
+    );
+  }
+
+  /** Whether the index holds any version or baseline. */
+  isEmpty(): boolean {
+    const row = this.#prepare(
+      'SELECT EXISTS (SELECT 1 FROM versions) OR EXISTS (SELECT 1 FROM baselines) AS held',
+    ).get() as { held: number };
+    return row.held === 0;
   }
 
   /** Records added since the latest published snapshot, as last known (all of them when there is none). */
@@ -375,7 +536,7 @@ export class IndexDb {
       true,
     ).get(resourceFolder(ref)) as [...EntryRow, string | null, string | null] | undefined;
     if (!row) return undefined;
-    const { version, ...entry } = toEntry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow);
+    const { version, ...entry } = this.#entry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow);
     const [fingerprint, prev] = row.slice(ENTRY_COLUMN_COUNT) as [string | null, string | null];
     const record: VersionRecord = {
       schema: 1,
@@ -394,7 +555,7 @@ export class IndexDb {
       `SELECT ${ENTRY_COLUMNS} FROM resources r JOIN versions v ON v.res = r.res WHERE r.folder = ? ORDER BY v.seq`,
       true,
     ).all(resourceFolder(ref)) as EntryRow[];
-    return rows.map((row) => toEntry(ref, row));
+    return rows.map((row) => this.#entry(ref, row));
   }
 
   /**
@@ -407,13 +568,31 @@ export class IndexDb {
 
   /** The version at `at` (epoch ms) of each of `resources` that has one, in their order. */
   #entriesAt(at: number, resources: ResourceSet, withDeleted: boolean): VersionEntry[] {
-    const rows = this.#versionsAt(at, resources, withDeleted);
+    const rows = this.#versionsAt(at, resources);
     const entries: VersionEntry[] = [];
     for (const [res, ref] of resources.ordered) {
       const row = rows[res];
-      if (row) entries.push(toEntry(ref, row));
+      if (!row) continue;
+      const entry = this.#entryAt(ref, row, at);
+      if (withDeleted || !entry.deleted) entries.push(entry);
     }
     return entries;
+  }
+
+  /**
+   * The entry of a row {@link versionsAt} chose as `ref`'s version at `at`, its signature checked, and (when rows
+   * are signed) its successor's too, which must be dated after `at`: a later version whose date was altered to hide
+   * it is found, not skipped.
+   */
+  #entryAt(ref: ResourceRef, row: VersionAtRow, at: number): VersionEntry {
+    const entry = this.#entry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow);
+    const next = row.slice(ENTRY_COLUMN_COUNT) as EntryRow;
+    if (next.length > 0 && next[EntryColumn.SEQ] !== null) {
+      this.#entry(ref, next);
+      if (next[EntryColumn.AT] <= at)
+        throw new IndexCorruptError(this.file, `its rows of ${ref.type} ${ref.id} are out of order`);
+    }
+    return entry;
   }
 
   /**
@@ -449,8 +628,8 @@ export class IndexDb {
       });
       return {
         resources: touched,
-        before: this.#versionsAt(fromMs, touched, true),
-        after: this.#versionsAt(toMs, touched, true),
+        before: this.#versionsAt(fromMs, touched),
+        after: this.#versionsAt(toMs, touched),
       };
     });
     const pairs: Array<{ from?: VersionEntry; to?: VersionEntry }> = [];
@@ -459,8 +638,8 @@ export class IndexDb {
       const newer = after[res];
       if (older?.[EntryColumn.HASH] === newer?.[EntryColumn.HASH]) continue;
       pairs.push({
-        ...(older ? { from: toEntry(ref, older) } : {}),
-        ...(newer ? { to: toEntry(ref, newer) } : {}),
+        ...(older ? { from: this.#entryAt(ref, older, fromMs) } : {}),
+        ...(newer ? { to: this.#entryAt(ref, newer, toMs) } : {}),
       });
     }
     return pairs;
@@ -470,17 +649,20 @@ export class IndexDb {
    * Each resource's version at `at` (epoch ms), indexed by row id: one pass over the narrow (res, at, seq) index
    * finds the seqs, then only those rows are read. Restricted to `resources` when they are not all of them.
    */
-  #versionsAt(at: number, resources: ResourceSet, withDeleted: boolean): Array<EntryRow | undefined> {
+  #versionsAt(at: number, resources: ResourceSet): Array<VersionAtRow | undefined> {
+    // Deletions are chosen too, and left out only once their signature is checked: a row marked deleted without
+    // the key must not vanish unseen. With signed rows, each row's successor comes along (see #entryAt).
+    const successor = this.#key ? `, ${NEXT_ENTRY_COLUMNS}` : '';
+    const joinSuccessor = this.#key ? 'LEFT JOIN versions n ON n.res = v.res AND n.seq = v.seq + 1' : '';
     const rows = this.#prepare(
       `WITH chosen AS (
          SELECT rowid AS vid, MAX(seq) FROM versions
          WHERE at <= @at ${resources.scope ? `AND res IN (${resources.scope})` : ''} GROUP BY res
        )
-       SELECT ${ENTRY_COLUMNS} FROM chosen c JOIN versions v ON v.rowid = c.vid
-       ${withDeleted ? '' : 'WHERE v.deleted = 0'}`,
+       SELECT ${ENTRY_COLUMNS}${successor} FROM chosen c JOIN versions v ON v.rowid = c.vid ${joinSuccessor}`,
       true,
-    ).all({ ...resources.parameters, at }) as EntryRow[];
-    const byResource: Array<EntryRow | undefined> = [];
+    ).all({ ...resources.parameters, at }) as VersionAtRow[];
+    const byResource: Array<VersionAtRow | undefined> = [];
     for (const row of rows) byResource[row[EntryColumn.RES]] = row;
     return byResource;
   }
@@ -517,11 +699,29 @@ export class IndexDb {
 
   /** Every baseline's summary, oldest first. */
   baselines(): Hashed<BaselineSummary>[] {
-    const rows = this.#prepare('SELECT hash, manifest FROM baselines ORDER BY seq').all() as {
+    const rows = this.#prepare('SELECT hash, manifest, mac FROM baselines ORDER BY seq').all() as {
       hash: string;
       manifest: string;
+      mac: string | null;
     }[];
-    return rows.map((row) => ({ hash: row.hash, record: JSON.parse(row.manifest) as BaselineSummary }));
+    return rows.map((row) => {
+      if (this.#key && !this.#key.verify(baselineMessage(row.hash, row.manifest), row.mac ?? ''))
+        throw new IndexCorruptError(
+          this.file,
+          `its row of baseline ${row.hash} is not signed by the store's key`,
+        );
+      return { hash: row.hash, record: JSON.parse(row.manifest) as BaselineSummary };
+    });
+  }
+
+  /** The entry a row holds for `ref`, its signature checked when rows are (see {@link authenticate}). */
+  #entry(ref: ResourceRef, row: EntryRow): VersionEntry {
+    if (this.#key && !this.#key.verify(rowMessage(ref, row), row[EntryColumn.MAC] ?? ''))
+      throw new IndexCorruptError(
+        this.file,
+        `its row of ${ref.type} ${ref.id} v${row[EntryColumn.SEQ]} is not signed by the store's key`,
+      );
+    return toEntry(ref, row);
   }
 
   counts(): IndexCounts {
@@ -552,7 +752,25 @@ type EntryRow = [
   hash: string,
   document: string | null,
   detail: string,
+  mac: string | null,
 ];
+
+/** A row chosen as a resource's version at a moment: its {@link EntryRow}, then its successor's (or nulls). */
+type VersionAtRow = [...EntryRow, ...Partial<EntryRow>];
+
+/** What a version row's MAC covers: the resource it belongs to and every column a query answers from. */
+function rowMessage(resource: ResourceRef, row: EntryRow): Buffer {
+  const [, seq, at, deleted, hash, document, detail] = row;
+  return Buffer.from(
+    `version\n${resourceKey(resource)}\n${seq}\n${at}\n${deleted}\n${hash}\n${document ?? ''}\n${detail}`,
+    'utf8',
+  );
+}
+
+/** What a baseline row's MAC covers: the manifest's hash and the summary queries answer from. */
+function baselineMessage(hash: string, manifest: string): Buffer {
+  return Buffer.from(`baseline\n${hash}\n${manifest}`, 'utf8');
+}
 
 /** The entry a row holds, for the resource `ref`. */
 function toEntry(resource: ResourceRef, row: EntryRow): VersionEntry {

@@ -13,6 +13,11 @@ import type { ResourceRef } from '../types/resource.js';
  *   baseline record, in time order, so an index can catch up by listing only what is new
  * - `index/snapshots/<yyyymmddThhmmss.sssZ>-<sha256>.sqlite.gz`: published copies of an index, a cache that
  *   can always be thrown away; `index/latest.json` (mutable) names the newest
+ * - `store.json`: the store's identity, written with its first record: a random id and the id of its key
+ * - `log/<seq>.json`: the log heads, a hash chain each link of which names the records written since the one
+ *   before and is signed with the store's key: what proves that nothing was removed
+ * - `labels/<base64url of the label>`: a baseline label, taken when the baseline starts
+ * - `baseline-runs/<label>/…`: the progress of a baseline fanned out over many functions
  */
 export const StoreLayout = {
   BLOBS: 'blobs/sha256/',
@@ -23,6 +28,11 @@ export const StoreLayout = {
   INDEX_SNAPSHOTS: 'index/snapshots/',
   /** The pointer to the newest index snapshot, replaced by each publication. */
   INDEX_POINTER: 'index/latest.json',
+  IDENTITY: 'store.json',
+  LOG: 'log/',
+  LABELS: 'labels/',
+  /** Fanned-out baseline runs in progress (see `pipeline/run-records.ts`). */
+  BASELINE_RUNS: 'baseline-runs/',
 } as const;
 
 const SEQ_DIGITS = 10;
@@ -51,6 +61,21 @@ export function versionKey(ref: ResourceRef, seq: number): string {
 
 export function baselineKey(seq: number): string {
   return `${StoreLayout.BASELINES}${String(seq).padStart(6, '0')}.json`;
+}
+
+/** The key of the log head `seq`. */
+export function logHeadKey(seq: number): string {
+  return `${StoreLayout.LOG}${String(seq).padStart(SEQ_DIGITS, '0')}.json`;
+}
+
+/** The key that holds a baseline label while it is taken: any label, in characters every backend accepts. */
+export function labelKey(label: string): string {
+  return `${StoreLayout.LABELS}${Buffer.from(label, 'utf8').toString('base64url')}`;
+}
+
+/** The label a `labels/` key holds. */
+export function labelOfKey(key: string): string {
+  return Buffer.from(key.slice(StoreLayout.LABELS.length), 'base64url').toString('utf8');
 }
 
 /** The key of a named checkpoint; names are `/`-separated words (`watch/123456789012/us-east-1`). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type Dirent, readdirSync, readFileSync } from 'node:fs';
-import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { StoredContent } from '../capture/content-store.js';
@@ -10,6 +10,12 @@ import { readFilesUnder } from './file-reader.js';
 import { spoolHashed } from './spool.js';
 
 const TEMP_FOLDER = 'tmp';
+
+/** A temporary file older than this is left over by a stopped writer, whatever process wrote it. */
+const STALE_TEMP_MS = 24 * 3600_000;
+
+/** A temporary file of a process that no longer runs on this machine is stale once older than this. */
+const ORPHAN_TEMP_MS = 60_000;
 
 /**
  * The store in a local folder. Writes go to a temporary file, are fsynced, then linked (records: never
@@ -147,6 +153,32 @@ export class LocalBackend implements StoreBackend {
     }
   }
 
+  /**
+   * Removes the temporary files writers stopped by a crash or `kill -9` left: those of a process of this machine
+   * that no longer runs (their names start with its pid), and any older than a day (another machine's, on a
+   * shared folder). A file still being written is never removed.
+   */
+  async removeStaleTemporaryFiles(now = Date.now()): Promise<number> {
+    const folder = path.join(this.location, TEMP_FOLDER);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(folder, name);
+      const modified = await stat(file).then(
+        (found) => found.mtimeMs,
+        () => now,
+      );
+      const pid = Number(name.split('-', 1)[0]);
+      const orphan = now - modified > ORPHAN_TEMP_MS && !isRunning(pid);
+      if (orphan || now - modified > STALE_TEMP_MS)
+        removed += await unlink(file).then(
+          () => 1,
+          () => 0,
+        );
+    }
+    return removed;
+  }
+
   async #tempFile(): Promise<string> {
     const folder = path.join(this.location, TEMP_FOLDER);
     await mkdir(folder, { recursive: true });
@@ -157,6 +189,17 @@ export class LocalBackend implements StoreBackend {
     if (key.split('/').some((part) => part === '..' || part === ''))
       throw new StoreError(`invalid store key ${JSON.stringify(key)}`, { key });
     return path.join(this.location, ...key.split('/'));
+  }
+}
+
+/** Whether a process `pid` runs on this machine (one we may not signal still runs). */
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

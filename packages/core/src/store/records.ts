@@ -54,6 +54,8 @@ export const versionRecordSchema = z.object({
   gaps: z.array(gapSchema),
   /** Hash of the previous version record of the same resource; null for the first. */
   prev: sha256.nullable(),
+  /** HMAC-SHA256 of the record without this field, under the store's key: absent from unauthenticated stores. */
+  mac: sha256.optional(),
 });
 
 /** What a baseline recorded for one resource. */
@@ -76,12 +78,44 @@ export const baselineManifestSchema = z.object({
   prev: sha256.nullable(),
   entries: z.array(manifestEntrySchema),
   gaps: z.array(gapSchema),
+  /** As a version record's. */
+  mac: sha256.optional(),
+});
+
+/** Who a store is: written once, with its first record. */
+export const storeIdentitySchema = z.object({
+  schema: z.literal(1),
+  /** Random: a store emptied and made again under the same name is another store, and caches tell. */
+  storeId: z.uuid(),
+  createdAt: z.iso.datetime(),
+  /** The id of the key that seals its secrets and signs its records (never the key). */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+});
+
+/** A record named by a log head: its key and the sha256 of its bytes. */
+const loggedRecordSchema = z.object({ key: z.string().min(1), sha256 });
+
+/**
+ * A link of the store's log: the records written since the previous head (by one writer), chained to it and
+ * signed. A head covers every record it or a head before it names.
+ */
+export const logHeadSchema = z.object({
+  schema: z.literal(1),
+  seq: z.number().int().positive(),
+  prev: sha256.nullable(),
+  sealedAt: z.iso.datetime(),
+  keyId: z.string(),
+  records: z.array(loggedRecordSchema),
+  mac: sha256,
 });
 
 export type VersionRecord = z.infer<typeof versionRecordSchema>;
 export type VersionCause = z.infer<typeof causeSchema>;
 export type BaselineManifest = z.infer<typeof baselineManifestSchema>;
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+export type StoreIdentity = z.infer<typeof storeIdentitySchema>;
+export type LogHead = z.infer<typeof logHeadSchema>;
+export type LoggedRecord = z.infer<typeof loggedRecordSchema>;
 
 /** A baseline without its entries, as listed. */
 export type BaselineSummary = Omit<BaselineManifest, 'entries'> & { readonly entryCount: number };

@@ -113,9 +113,13 @@ function openBetterSqlite3(file: string): SqliteDatabase {
   };
 }
 
-/** Deletes an SQLite database file and the journal files beside it, where they exist. */
+/**
+ * Deletes an SQLite database file and the journal files beside it, where they exist: the write-ahead log first, so
+ * that a process stopped half way leaves the database as its last checkpoint left it (an older state, but a
+ * consistent one), never a log of other pages beside a new file.
+ */
 export function removeDatabaseFiles(file: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ['-wal', '-shm', '']) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** SQLite's result codes for a file it cannot read as a database. */
@@ -132,6 +136,61 @@ export function isUnreadableDatabase(error: unknown): boolean {
       (typeof code === 'string' && (code === name || code.startsWith(`${name}_`))) ||
       (typeof errcode === 'number' && (errcode & 0xff) === number),
   );
+}
+
+/**
+ * `db`, reporting a file it cannot read as a database ({@link isUnreadableDatabase}) as `damaged(error)` from
+ * whichever call meets it. SQLite reads a page only when a statement needs it, so a damaged page deep in a table
+ * shows on the first use of that page, not when the file is opened.
+ */
+export function reportingDamage(db: SqliteDatabase, damaged: (error: unknown) => Error): SqliteDatabase {
+  const rethrow = (error: unknown): never => {
+    throw isUnreadableDatabase(error) ? damaged(error) : error;
+  };
+  return {
+    exec(sql) {
+      try {
+        db.exec(sql);
+      } catch (error) {
+        rethrow(error);
+      }
+    },
+    prepare(sql, options) {
+      let statement: SqliteStatement;
+      try {
+        statement = db.prepare(sql, options);
+      } catch (error) {
+        return rethrow(error);
+      }
+      return {
+        run(...parameters) {
+          try {
+            return statement.run(...parameters);
+          } catch (error) {
+            return rethrow(error);
+          }
+        },
+        get(...parameters) {
+          try {
+            return statement.get(...parameters);
+          } catch (error) {
+            return rethrow(error);
+          }
+        },
+        all(...parameters) {
+          try {
+            return statement.all(...parameters);
+          } catch (error) {
+            return rethrow(error);
+          }
+        },
+      };
+    },
+    get inTransaction() {
+      return db.inTransaction;
+    },
+    close: () => db.close(),
+  };
 }
 
 /**

@@ -1,14 +1,24 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import type { ContentStore, StoredContent } from '../capture/content-store.js';
-import { InputError, InvalidRecordError, StoreError } from '../errors.js';
+import {
+  DamagedContentError,
+  IndexCorruptError,
+  InputError,
+  InvalidRecordError,
+  StoreError,
+} from '../errors.js';
 import type { Json, JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
+import type { RecordAuthenticator } from './authenticator.js';
 import type { StoreBackend } from './backend.js';
+import { createIdentity, holdsRecords, readIdentity, requireKey } from './identity.js';
 import { IndexDb } from './index-db.js';
+import { indexFolder } from './index-folder.js';
 import {
   emitTidemarkWarning,
   type IndexSnapshot,
@@ -24,6 +34,8 @@ import {
   blobKey,
   checkpointKey,
   journalKey,
+  labelKey,
+  labelOfKey,
   StoreLayout,
   seqOfKey,
   versionKey,
@@ -31,22 +43,28 @@ import {
 } from './layout.js';
 import { LocalBackend } from './local-backend.js';
 import { parseStoreLocation } from './location.js';
+import { StoreLog } from './log.js';
 import { readInBatches } from './parallel-read.js';
 import {
   type BaselineManifest,
   type BaselineSummary,
   baselineManifestSchema,
   type Hashed,
+  type LoggedRecord,
+  type LogHead,
+  type StoreIdentity,
   type VersionRecord,
   versionRecordSchema,
 } from './records.js';
 import type { StoreAccessOptions } from './s3-backend.js';
+import { hasValidMacIn, journalAnnouncement, signRecord } from './signing.js';
+import { removeDatabaseFiles } from './sqlite.js';
 
 /** A version to append: everything but its place in the chain. */
-export type VersionDraft = Omit<VersionRecord, 'schema' | 'seq' | 'prev'>;
+export type VersionDraft = Omit<VersionRecord, 'schema' | 'seq' | 'prev' | 'mac'>;
 
 /** A baseline to append: everything but its place in the chain. */
-export type BaselineDraft = Omit<BaselineManifest, 'schema' | 'seq' | 'prev'>;
+export type BaselineDraft = Omit<BaselineManifest, 'schema' | 'seq' | 'prev' | 'mac'>;
 
 /** The outcome of an append. */
 export interface AppendResult {
@@ -58,6 +76,9 @@ export interface AppendResult {
 
 const MAX_APPEND_ATTEMPTS = 20;
 
+/** Records a writer creates before it appends a log head naming them, even within one long capture. */
+const LOG_BATCH = 1_000;
+
 /** Upper bound of the random pause after a lost race, per attempt. */
 const CONTENTION_BACKOFF_MS = 10;
 
@@ -65,7 +86,8 @@ const CONTENTION_BACKOFF_MS = 10;
 export interface IndexOptions {
   /**
    * Folder for the SQLite index.
-   * @default the store folder; for S3, a folder per store under `$TIDEMARK_CACHE_DIR` or `~/.cache/tidemark`
+   * @default the store folder (a folder of this user's per store under `$TIDEMARK_CACHE_DIR` or
+   * `~/.cache/tidemark` when the index cannot be written there: see {@link indexFolder}); for S3, such a folder
    */
   readonly cacheDirectory?: string;
   /**
@@ -76,16 +98,31 @@ export interface IndexOptions {
   readonly snapshotAfter?: number;
   /** Told what went wrong when a published index snapshot cannot be used. @default a Node process warning */
   readonly onWarning?: WarningSink;
+  /**
+   * Opens no index (an empty one in memory, never refreshed): for what reads the store itself (`verify`), which
+   * then works whatever state the index is in. Queries of such a store answer nothing.
+   */
+  readonly withoutIndex?: boolean;
 }
 
 /** Options to open a store. */
 export interface OpenStoreOptions extends StoreAccessOptions, IndexOptions {
   /**
-   * Whether a local store's folder is created when missing; when false, a missing folder is an InputError (a
-   * query of a mistyped or someone else's location must not leave an empty store there).
+   * Whether a store may be created here: when false, a location that holds no store is an InputError (a query
+   * of a mistyped or someone else's location must not leave an empty store there, nor answer "nothing").
    * @default true
    */
   readonly create?: boolean;
+}
+
+/** How a store's records are authenticated. */
+export interface KeyOptions {
+  /**
+   * The store's key: records written are signed with it (and a new store records its id), records read are
+   * checked against it. Without one, records are checked by hash and chain only. A store sealed by another key
+   * is a WrongKeyError.
+   */
+  readonly key?: RecordAuthenticator;
 }
 
 /**
@@ -99,6 +136,12 @@ export interface OpenStoreOptions extends StoreAccessOptions, IndexOptions {
  */
 export class VersionStore {
   readonly backend: StoreBackend;
+  /** The store's identity; undefined for a new store until its first record, and for stores older than identities. */
+  #identity: StoreIdentity | undefined;
+  #key: RecordAuthenticator | undefined;
+  #log: StoreLog | undefined;
+  /** Records this writer created that no log head names yet. */
+  #unlogged: LoggedRecord[] = [];
   readonly index: IndexDb;
   /** Blob storage for capture, content-addressed and deduplicated. */
   readonly content: ContentStore;
@@ -116,8 +159,10 @@ export class VersionStore {
     snapshotAfter: number,
     restoredFrom: IndexSnapshot | undefined,
     warn: WarningSink,
+    identity: StoreIdentity | undefined,
   ) {
     this.backend = backend;
+    this.#identity = identity;
     this.index = index;
     this.warn = warn;
     this.#snapshotAfter = snapshotAfter;
@@ -134,22 +179,24 @@ export class VersionStore {
    * `s3://bucket[/prefix]` (an InputError when malformed), and brings its index up to date (see
    * {@link VersionStore.openBackend}).
    */
-  static async open(location: string, options: OpenStoreOptions = {}): Promise<VersionStore> {
+  static async open(location: string, options: OpenStoreOptions & KeyOptions = {}): Promise<VersionStore> {
     const where = parseStoreLocation(location);
+    const create = options.create ?? true;
     if (where.kind === 'local') {
-      if (options.create === false && !existsSync(where.folder))
-        throw new InputError(
-          `there is no store at ${where.folder}: a capture (baseline, ingest, watch) creates one`,
-        );
+      if (existsSync(where.folder) && !statSync(where.folder).isDirectory())
+        throw new InputError(`the store ${where.folder} is a file, not a folder`);
+      if (!create && !existsSync(where.folder)) throw noStoreAt(where.folder);
       await mkdir(where.folder, { recursive: true });
-      return VersionStore.openBackend(new LocalBackend(where.folder), options);
+      const backend = new LocalBackend(where.folder);
+      if (!create) await requireStore(backend);
+      else await backend.removeStaleTemporaryFiles();
+      return VersionStore.openBackend(backend, options);
     }
     // The S3 backend brings the S3 client and everything it needs: loaded only when an S3 store is opened.
     const { S3Backend } = await import('./s3-backend.js');
-    return VersionStore.openBackend(
-      new S3Backend({ ...options, bucket: where.bucket, prefix: where.prefix }),
-      options,
-    );
+    const backend = new S3Backend({ ...options, bucket: where.bucket, prefix: where.prefix });
+    if (!create) await requireStore(backend);
+    return VersionStore.openBackend(backend, options);
   }
 
   /**
@@ -159,22 +206,33 @@ export class VersionStore {
    * store's, a private cache) is not updated by other writers, and even the index a local store shares with its
    * writers misses a record whose writer stopped between writing it and indexing it.
    */
-  static async openBackend(backend: StoreBackend, options: IndexOptions = {}): Promise<VersionStore> {
-    const cacheDirectory = options.cacheDirectory ?? backend.cacheDirectory;
-    await mkdir(cacheDirectory, { recursive: true });
-    const indexFile = IndexDb.fileIn(cacheDirectory);
+  static async openBackend(
+    backend: StoreBackend,
+    options: IndexOptions & KeyOptions = {},
+  ): Promise<VersionStore> {
+    const identity = await readIdentity(backend);
+    if (identity && options.key) requireKey(identity, options.key.keyId, backend.location);
     const warn = options.onWarning ?? emitTidemarkWarning;
+    if (options.withoutIndex) {
+      const store = new VersionStore(backend, new IndexDb(':memory:'), 0, undefined, warn, identity);
+      if (options.key) store.#useKey(options.key);
+      return store;
+    }
+    const indexFile = IndexDb.fileIn(await indexFolder(backend, options.cacheDirectory));
     const restoredFrom = existsSync(indexFile)
       ? undefined
       : await restoreLatestSnapshot(backend, indexFile, warn);
     const store = new VersionStore(
       backend,
-      new IndexDb(indexFile),
+      openIndexOf(indexFile, identity, warn),
       options.snapshotAfter ?? snapshotAfterFromEnvironment(),
       restoredFrom,
       warn,
+      identity,
     );
     try {
+      if (options.key) store.#useKey(options.key);
+      store.#authenticateIndex();
       const report = await store.refresh();
       if (report.rebuilt) store.#rebuiltOnOpen = report;
     } catch (error) {
@@ -189,6 +247,68 @@ export class VersionStore {
     return this.backend.bucket;
   }
 
+  /** The store's identity: undefined for a new store until its first record, and for stores older than identities. */
+  get identity(): StoreIdentity | undefined {
+    return this.#identity;
+  }
+
+  /** Whether records are checked against the store's key (a key was given and the store has an identity). */
+  get authenticated(): boolean {
+    return this.#key !== undefined && this.#identity !== undefined;
+  }
+
+  /** The key records are signed and checked with, when one was given. */
+  get key(): RecordAuthenticator | undefined {
+    return this.#key;
+  }
+
+  /**
+   * Signs what this store writes from now on with `key` (a key created after the store was opened, for a new
+   * store); a WrongKeyError when the store is sealed by another key.
+   */
+  useKey(key: RecordAuthenticator): void {
+    if (this.#identity) requireKey(this.#identity, key.keyId, this.backend.location);
+    this.#useKey(key);
+  }
+
+  #useKey(key: RecordAuthenticator): void {
+    this.#key = key;
+    this.#log = new StoreLog(this.backend, key);
+  }
+
+  /**
+   * In an authenticated store, has the index sign its rows and check them; an index whose rows do not match
+   * their seal (altered without the key, or grown by a command without it) is discarded, to be rebuilt.
+   */
+  #authenticateIndex(): void {
+    if (!this.#key || !this.#identity) return;
+    try {
+      this.index.authenticate(this.#key);
+    } catch (error) {
+      if (!(error instanceof IndexCorruptError)) throw error;
+      this.warn(`${error.message}: rebuilding it from the store`);
+      this.index.discard();
+      this.index.authenticate(this.#key);
+    }
+  }
+
+  /**
+   * Appends a log head naming the records this writer created since its last one (nothing when there are none,
+   * or no key): once named, a record cannot be removed or replaced unnoticed. Called at the end of each capture,
+   * and on the way every {@link LOG_BATCH} records.
+   */
+  async appendLogHead(): Promise<Hashed<LogHead> | undefined> {
+    if (!this.#log || this.#unlogged.length === 0) return undefined;
+    const records = this.#unlogged;
+    this.#unlogged = [];
+    try {
+      return await this.#log.append(records);
+    } catch (error) {
+      this.#unlogged = [...records, ...this.#unlogged];
+      throw error;
+    }
+  }
+
   close(): void {
     this.index.close();
   }
@@ -198,17 +318,42 @@ export class VersionStore {
     return this.content.putBytes(Buffer.from(canonicalJson(document), 'utf8'));
   }
 
+  /** A document blob, checked against its hash: a DamagedContentError when it was altered. */
   async readDocument(hash: string): Promise<JsonObject> {
-    const bytes = await this.backend.read(blobKey(hash));
-    if (!bytes) throw new StoreError(`document ${hash} is missing from ${this.backend.location}`);
-    return JSON.parse(bytes.toString('utf8')) as JsonObject;
+    const key = blobKey(hash);
+    const bytes = await this.backend.read(key);
+    if (!bytes) throw new StoreError(`document ${hash} is missing from ${this.backend.location}`, { key });
+    const actual = sha256Hex(bytes);
+    if (actual !== hash) throw new DamagedContentError(key, this.backend.location, `it hashes to ${actual}`);
+    try {
+      return JSON.parse(bytes.toString('utf8')) as JsonObject;
+    } catch {
+      throw new DamagedContentError(key, this.backend.location, 'it is not a JSON document');
+    }
   }
 
-  /** A blob's content as a stream. */
+  /**
+   * A blob's content as a stream, hashed as it flows: the stream ends with a DamagedContentError instead of its
+   * end when the content does not hash to `hash`, so a consumer that waits for the end never keeps altered bytes.
+   */
   async readBlob(hash: string): Promise<Readable> {
-    const stream = await this.backend.readStream(blobKey(hash));
-    if (!stream) throw new StoreError(`blob ${hash} is missing from ${this.backend.location}`);
-    return stream;
+    const key = blobKey(hash);
+    const stream = await this.backend.readStream(key);
+    if (!stream) throw new StoreError(`blob ${hash} is missing from ${this.backend.location}`, { key });
+    const digest = createHash('sha256');
+    const location = this.backend.location;
+    const checked = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        digest.update(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        const actual = digest.digest('hex');
+        done(actual === hash ? null : new DamagedContentError(key, location, `it hashes to ${actual}`));
+      },
+    });
+    stream.on('error', (error) => checked.destroy(error));
+    return stream.pipe(checked);
   }
 
   latest(ref: ResourceRef): Hashed<VersionRecord> | undefined {
@@ -246,8 +391,8 @@ export class VersionStore {
   /**
    * Creates the record that follows `last` in its chain (next seq, `prev` = its hash), if that key is still
    * free. Undefined when another writer took it first. A record its `schema` refuses is a StoreError, and
-   * nothing is written. A journal entry announcing the key is written first, so an index refreshing from the
-   * journal never misses the record (an entry whose record never came is skipped).
+   * nothing is written. A journal entry announcing the key (and, signed, the record's hash) is written first, so an
+   * index refreshing from the journal never misses the record (an entry whose record never came is skipped).
    */
   async #createNext<T extends { seq: number; prev: string | null }>(
     keyFor: (seq: number) => string,
@@ -255,7 +400,8 @@ export class VersionStore {
     last: Hashed<{ seq: number }> | undefined,
     schema: { safeParse(value: unknown): { success: boolean; error?: unknown } },
   ): Promise<Hashed<T> | undefined> {
-    const record = { ...fields, seq: (last?.record.seq ?? 0) + 1, prev: last?.hash ?? null } as T;
+    const unsigned = { ...fields, seq: (last?.record.seq ?? 0) + 1, prev: last?.hash ?? null } as T;
+    const record = this.#key ? signRecord(unsigned as T & { mac?: string }, this.#key) : unsigned;
     const key = keyFor(record.seq);
     const valid = schema.safeParse(record);
     if (!valid.success)
@@ -264,9 +410,26 @@ export class VersionStore {
         key,
       });
     const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
-    await this.backend.create(journalKey(key, new Date()), new Uint8Array());
+    const hash = sha256Hex(bytes);
+    await this.#identify();
+    const entry = journalKey(key, new Date());
+    await this.backend.create(entry, journalAnnouncement(entry, hash, this.#key));
     if (!(await this.backend.create(key, bytes))) return undefined;
-    return { hash: sha256Hex(bytes), record };
+    this.#unlogged.push({ key, sha256: hash });
+    if (this.#unlogged.length >= LOG_BATCH) await this.appendLogHead();
+    return { hash, record };
+  }
+
+  /**
+   * Before the first record of a new store, writes its identity with the id of the key in use. A store that
+   * already holds records without an identity (written before identities) stays without one.
+   */
+  async #identify(): Promise<void> {
+    if (this.#identity || !this.#key) return;
+    if (await holdsRecords(this.backend)) return;
+    this.#identity = await createIdentity(this.backend, this.#key.keyId);
+    this.index.setStoreId(this.#identity.storeId);
+    this.#authenticateIndex();
   }
 
   /**
@@ -324,15 +487,24 @@ export class VersionStore {
 
   /**
    * The version record `bytes` (read from `key`, hashing to `hash` when known) hold; an InvalidRecordError when
-   * they are not a valid one.
+   * they are not a valid one, or (unless `authenticate` is false) not signed by the store's key.
    */
-  decodeVersion(key: string, bytes: Uint8Array, hash?: string): Hashed<VersionRecord> {
-    return this.#decode(key, bytes, hash, versionRecordSchema);
+  decodeVersion(key: string, bytes: Uint8Array, hash?: string, authenticate = true): Hashed<VersionRecord> {
+    return this.#decode(key, bytes, hash, versionRecordSchema, authenticate, (record) =>
+      versionKey(record.resource, record.seq),
+    );
   }
 
-  /** The baseline manifest `bytes` hold; an InvalidRecordError when they are not a valid one. */
-  decodeBaseline(key: string, bytes: Uint8Array, hash?: string): Hashed<BaselineManifest> {
-    return this.#decode(key, bytes, hash, baselineManifestSchema);
+  /** The baseline manifest `bytes` hold; an InvalidRecordError as for {@link decodeVersion}. */
+  decodeBaseline(
+    key: string,
+    bytes: Uint8Array,
+    hash?: string,
+    authenticate = true,
+  ): Hashed<BaselineManifest> {
+    return this.#decode(key, bytes, hash, baselineManifestSchema, authenticate, (record) =>
+      baselineKey(record.seq),
+    );
   }
 
   #required<T>(key: string, record: T | undefined): T {
@@ -341,20 +513,33 @@ export class VersionStore {
     return record;
   }
 
-  #decode<T>(
+  /**
+   * Parses and validates a record, which must be the record of `key` (not another one moved there); in an
+   * authenticated store (see {@link authenticated}), its MAC is checked too,
+   * so a record edited or forged without the key is an InvalidRecordError like a corrupted one.
+   */
+  #decode<T extends { mac?: string | undefined }>(
     key: string,
     bytes: Uint8Array,
     hash: string | undefined,
     schema: { parse(value: unknown): T },
+    authenticate: boolean,
+    keyOf: (record: T) => string,
   ): Hashed<T> {
+    let record: T;
     try {
       const text = (
         Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
       ).toString('utf8');
-      return { hash: hash ?? sha256Hex(bytes), record: schema.parse(JSON.parse(text)) };
+      record = schema.parse(JSON.parse(text));
     } catch (error) {
       throw new InvalidRecordError(key, this.backend.location, error);
     }
+    if (keyOf(record) !== key)
+      throw new InvalidRecordError(key, this.backend.location, `it is the record of ${keyOf(record)}`);
+    if (authenticate && this.#key && this.#identity && !hasValidMacIn(bytes, record, this.#key))
+      throw new InvalidRecordError(key, this.backend.location, "it is not signed by the store's key");
+    return { hash: hash ?? sha256Hex(bytes), record };
   }
 
   /** Every baseline's summary, oldest first. */
@@ -367,10 +552,25 @@ export class VersionStore {
     return this.readBaseline(baselineKey(seq));
   }
 
-  /** The label the next baseline gets when none is given: `v1.0`, then `v1.1`, `v1.2`… */
-  nextBaselineLabel(): string {
-    const labels = new Set(this.baselines().map((b) => b.record.label));
-    for (let minor = 0; ; minor++) if (!labels.has(`v1.${minor}`)) return `v1.${minor}`;
+  /**
+   * Takes a label for a baseline about to start, atomically (`labels/<label>` is created): an InputError when a
+   * baseline has it or another run took it (even one that never finished). Without `label`, takes the first
+   * `v1.N` nobody took.
+   */
+  async takeLabel(label?: string): Promise<string> {
+    await this.#indexNewBaselines();
+    const taken = new Set(this.baselines().map((b) => b.record.label));
+    if (label === undefined)
+      for await (const key of this.backend.list(StoreLayout.LABELS)) taken.add(labelOfKey(key));
+    for (let minor = 0; ; minor++) {
+      const wanted = label ?? `v1.${minor}`;
+      if (taken.has(wanted) && label === undefined) continue;
+      const claim = Buffer.from(canonicalJson({ label: wanted, takenAt: new Date().toISOString() }), 'utf8');
+      if (!taken.has(wanted) && (await this.backend.create(labelKey(wanted), claim))) return wanted;
+      if (label !== undefined)
+        throw new InputError(`a baseline labelled ${label} already exists or is under way`);
+      taken.add(wanted);
+    }
   }
 
   /** Appends a baseline manifest to the chain of baselines. Labels are unique. */
@@ -413,7 +613,12 @@ export class VersionStore {
     this.#rebuiltOnOpen = undefined;
     const { invalid } = await this.refresh();
     const { versions, baselines } = this.index.counts();
-    return { versions, baselines, invalid: [...new Set([...onOpen.invalid, ...invalid])] };
+    return {
+      versions,
+      baselines,
+      invalid: [...new Set([...onOpen.invalid, ...invalid])],
+      removed: onOpen.removed,
+    };
   }
 
   /**
@@ -439,6 +644,39 @@ export class VersionStore {
   async refresh(): Promise<RefreshReport> {
     return refreshIndex(this);
   }
+}
+
+/** What a query of a location that holds no store says. */
+function noStoreAt(location: string): InputError {
+  return new InputError(`no Tidemark store at ${location}: a capture (baseline, ingest, watch) creates one`);
+}
+
+/** An InputError unless the backend holds a store (an identity, or records written before identities). */
+async function requireStore(backend: StoreBackend): Promise<void> {
+  if ((await backend.exists(StoreLayout.IDENTITY)) || (await holdsRecords(backend))) return;
+  throw noStoreAt(backend.location);
+}
+
+/**
+ * Opens the index in `file` for the store of `identity`. An index built from another store (one emptied, or made
+ * again under the same name) answers for records this store does not hold: it is deleted, to be rebuilt.
+ */
+function openIndexOf(file: string, identity: StoreIdentity | undefined, warn: WarningSink): IndexDb {
+  const index = new IndexDb(file);
+  const built = index.storeId();
+  const fromAnotherStore = identity
+    ? built !== identity.storeId && (built !== undefined || !index.isEmpty())
+    : built !== undefined;
+  if (!fromAnotherStore) {
+    if (identity && built === undefined) index.setStoreId(identity.storeId);
+    return index;
+  }
+  warn(`the index in ${file} was built from another store at this location: rebuilding it`);
+  index.close();
+  removeDatabaseFiles(file);
+  const fresh = new IndexDb(file);
+  if (identity) fresh.setStoreId(identity.storeId);
+  return fresh;
 }
 
 /** A random pause after a lost race, longer with each attempt, so racing writers spread out. */
