@@ -164,6 +164,32 @@ describe('a store that tells when it was tampered with', () => {
     );
   });
 
+  it('refuses a store whose identity was removed or replaced, and verify names it', async () => {
+    await baselineThenChange();
+    const identityFile = path.join(env.cli.store, 'store.json');
+    const identity = JSON.parse(await readFile(identityFile, 'utf8'));
+    await writeFile(
+      identityFile,
+      JSON.stringify({ ...identity, storeId: '00000000-0000-4000-8000-000000000000' }),
+    );
+    const replaced = await env.cli.run('state');
+    await unlink(identityFile);
+    const removed = await env.cli.run('state');
+    const report = await verify();
+
+    expect(replaced).toMatchObject({ code: 1, stdout: '' });
+    expect(replaced.stderr).toMatch(/store\.json .* is not a valid record/);
+    expect(removed).toMatchObject({ code: 1, stdout: '' });
+    expect(removed.stderr).toMatch(/store\.json .* is not a valid record/);
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({
+        problem: 'missing',
+        key: 'store.json',
+        detail: expect.stringMatching(/removed/),
+      }),
+    );
+  });
+
   it('finds a forged or removed journal entry and a stray file, and reports a corrupted blob once', async () => {
     await baselineThenChange();
     const journal = path.join(env.cli.store, 'journal');

@@ -206,10 +206,11 @@ export class Session {
     const head = await store.appendLogHead();
     if (!head || !store.identity) return;
     const { advanceWitness } = await import('@tidemark/core/store');
-    await advanceWitness(await this.witnessFile(store.identity.storeId), store.identity.storeId, {
-      seq: head.record.seq,
-      hash: head.hash,
-    });
+    const file = await this.witnessFile(store.identity.storeId);
+    await advanceWitness(file, store.identity.storeId, { seq: head.record.seq, hash: head.hash }).catch(
+      (error: unknown) =>
+        this.#onWarning?.(`cannot remember the newest log head in ${file}: ${String(error)}`),
+    );
   }
 
   /**

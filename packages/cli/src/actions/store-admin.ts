@@ -35,7 +35,9 @@ export const verify: Action<Record<string, never>> = async ({ session, options, 
   const witness = witnessFile ? await readWitness(witnessFile) : undefined;
   const report = await verifyStore(store, witness ? { witness } : {});
   if (report.ok && witnessFile && storeId && report.head)
-    await advanceWitness(witnessFile, storeId, report.head);
+    await advanceWitness(witnessFile, storeId, report.head).catch((error: unknown) =>
+      io.err(printable(`warning: cannot remember the newest log head in ${witnessFile}: ${String(error)}`)),
+    );
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else {
     const { blobs, versions, baselines, logHeads } = report.checked;

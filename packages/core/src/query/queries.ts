@@ -82,6 +82,28 @@ async function confirmedEntry(store: VersionStore, entry: StateEntry): Promise<S
   };
 }
 
+/**
+ * Every indexed version of `resource`, oldest first, once the store is known to hold none after the last of them
+ * (one existence check): a version written since the index was refreshed is caught up with; one the index lost
+ * (its rows moved or dropped) is a StoreError rather than an older version answered as the latest, unless the index
+ * left it out as damaged (then every answer comes with a warning).
+ */
+async function indexedToTheEnd(store: VersionStore, resource: ResourceRef): Promise<StateEntry[]> {
+  const after = (versions: readonly StateEntry[]) => versionKey(resource, (versions.at(-1)?.seq ?? 0) + 1);
+  let versions = store.index.history(resource);
+  if (!(await store.backend.exists(after(versions)))) return versions;
+  await store.refresh();
+  versions = store.index.history(resource);
+  const next = after(versions);
+  // A record the index left out as damaged is known: the command warns of it (see `StoreDamage`).
+  if (!store.index.damage()?.keys.includes(next) && (await store.backend.exists(next)))
+    throw new StoreError(
+      `${resource.type} ${resource.id} v${(versions.at(-1)?.seq ?? 0) + 1} is in the store but not in the index: run tidemark reindex`,
+      { key: next },
+    );
+  return versions;
+}
+
 /** A version's document, checked against its hash; a StoreError naming the resource and version otherwise. */
 async function readVersionDocument(store: VersionStore, entry: StateEntry): Promise<JsonObject> {
   try {
@@ -134,8 +156,9 @@ function mapBounded<T, R>(items: readonly T[], fn: (item: T, index: number) => P
  * (or whose predecessor's) is damaged is marked so, the others answered as usual.
  */
 export async function history(store: VersionStore, resource: ResourceRef): Promise<HistoryEntry[]> {
+  const versions = await indexedToTheEnd(store, resource);
   // Each version is read from the store, and each document once: the "after" of its version, the "before" of the next.
-  const read = await mapBounded(store.index.history(resource), async (indexed) => {
+  const read = await mapBounded(versions, async (indexed) => {
     try {
       const entry = await confirmedEntry(store, indexed);
       return { entry, document: await documentOf(store, entry) };
@@ -199,7 +222,7 @@ export async function showResource(
   resource: ResourceRef,
   at?: Date,
 ): Promise<{ entry: StateEntry; document: JsonObject | null }> {
-  const versions = store.index.history(resource);
+  const versions = await indexedToTheEnd(store, resource);
   const indexed = at ? versions.filter((v) => v.capturedAt <= at.toISOString()).at(-1) : versions.at(-1);
   if (!indexed)
     throw new InputError(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { SecretKeyError } from '../errors.js';
@@ -25,20 +25,23 @@ export async function loadOrCreateKey(file: string): Promise<Buffer> {
 }
 
 /**
- * Creates a new random 256-bit key at `file` (mode 0600, in a folder of mode 0700), atomically. When another
- * process created the file first, its key is returned; an existing file is never overwritten.
+ * Creates a new random 256-bit key at `file` (mode 0600, in a folder of mode 0700), atomically: written whole and
+ * synced beside it, then linked into place, so that no process ever reads a half-written key. When another process
+ * created the file first, its key is returned; an existing file is never overwritten.
  */
 export async function createKeyFile(file: string): Promise<Buffer> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
+  const temp = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const handle = await open(file, 'wx', 0o600);
+    const handle = await open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(`${key.toString('base64')}\n`);
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await link(temp, file);
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -46,6 +49,8 @@ export async function createKeyFile(file: string): Promise<Buffer> {
       if (raced) return raced;
     }
     throw new SecretKeyError(`cannot create the secret key file ${file}`, { cause: error });
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
 }
 

@@ -233,7 +233,7 @@ export class IndexDb {
     const seal = this.#meta(Meta.SEAL);
     const { versions, baselines } = this.counts();
     if (rows === undefined && versions === 0 && baselines === 0) return;
-    if (rows === undefined || seal === undefined || !key.verify(Buffer.from(rows, 'utf8'), seal))
+    if (rows === undefined || seal === undefined || !key.verify(this.#sealed(), seal))
       throw new IndexCorruptError(this.file, "its rows are not sealed by the store's key");
     if (rows !== `${versions} ${baselines}`)
       throw new IndexCorruptError(
@@ -315,10 +315,23 @@ export class IndexDb {
     this.#added = { versions: 0, baselines: 0 };
     if (versions === 0 && baselines === 0) return;
     const [held = 0, heldBaselines = 0] = (this.#meta(Meta.ROWS) ?? '0 0').split(' ').map(Number);
-    const rows = `${held + versions} ${heldBaselines + baselines}`;
-    this.#setMeta(Meta.ROWS, rows);
-    if (this.#key) this.#setMeta(Meta.SEAL, this.#key.sign(Buffer.from(rows, 'utf8')));
+    this.#setMeta(Meta.ROWS, `${held + versions} ${heldBaselines + baselines}`);
+    this.#seal();
+  }
+
+  /**
+   * Seals what the rows cannot vouch for themselves, with the store's key: how many there are, and up to when the
+   * journal was read (moved forward, a refresh would skip records for good). Without the key, the seal is removed:
+   * the next command that has the key finds it missing and rebuilds.
+   */
+  #seal(): void {
+    if (this.#key) this.#setMeta(Meta.SEAL, this.#key.sign(this.#sealed()));
     else this.#deleteMeta(Meta.SEAL);
+  }
+
+  /** What {@link Meta.SEAL} signs. */
+  #sealed(): Buffer {
+    return Buffer.from(`${this.#meta(Meta.ROWS) ?? '0 0'}\n${this.refreshCheckpoint() ?? ''}`, 'utf8');
   }
 
   /** Adds a baseline's summary; its entries stay in the store. */
@@ -402,6 +415,7 @@ export class IndexDb {
     inTransaction(this.#db, () => {
       this.#setMeta(Meta.JOURNAL_CHECKPOINT, at);
       this.#deleteMeta(Meta.SNAPSHOT_CHECKPOINT);
+      this.#seal();
     });
   }
 
@@ -573,25 +587,21 @@ export class IndexDb {
     for (const [res, ref] of resources.ordered) {
       const row = rows[res];
       if (!row) continue;
-      const entry = this.#entryAt(ref, row, at);
+      const entry = this.#entryAt(ref, row);
       if (withDeleted || !entry.deleted) entries.push(entry);
     }
     return entries;
   }
 
   /**
-   * The entry of a row {@link versionsAt} chose as `ref`'s version at `at`, its signature checked, and (when rows
-   * are signed) its successor's too, which must be dated after `at`: a later version whose date was altered to hide
-   * it is found, not skipped.
+   * The entry of a row {@link versionsAt} chose as `ref`'s version at a moment, its signature checked, and (when rows
+   * are signed) its successor's too: a later version whose date was altered to hide it fails its signature.
    */
-  #entryAt(ref: ResourceRef, row: VersionAtRow, at: number): VersionEntry {
+  #entryAt(ref: ResourceRef, row: VersionAtRow): VersionEntry {
     const entry = this.#entry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow);
     const next = row.slice(ENTRY_COLUMN_COUNT) as EntryRow;
-    if (next.length > 0 && next[EntryColumn.SEQ] !== null) {
-      this.#entry(ref, next);
-      if (next[EntryColumn.AT] <= at)
-        throw new IndexCorruptError(this.file, `its rows of ${ref.type} ${ref.id} are out of order`);
-    }
+    // Chosen as the latest at or before `at`, its successor is dated after: its signature vouches that it is.
+    if (next.length > 0 && next[EntryColumn.SEQ] !== null) this.#entry(ref, next);
     return entry;
   }
 
@@ -638,8 +648,8 @@ export class IndexDb {
       const newer = after[res];
       if (older?.[EntryColumn.HASH] === newer?.[EntryColumn.HASH]) continue;
       pairs.push({
-        ...(older ? { from: this.#entryAt(ref, older, fromMs) } : {}),
-        ...(newer ? { to: this.#entryAt(ref, newer, toMs) } : {}),
+        ...(older ? { from: this.#entryAt(ref, older) } : {}),
+        ...(newer ? { to: this.#entryAt(ref, newer) } : {}),
       });
     }
     return pairs;

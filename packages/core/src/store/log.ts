@@ -81,7 +81,7 @@ export class StoreLog {
 }
 
 /** Reads and parses the log head `seq` (not its MAC: see `verify`). */
-export async function readLogHead(backend: StoreBackend, seq: number): Promise<Hashed<LogHead>> {
+async function readLogHead(backend: StoreBackend, seq: number): Promise<Hashed<LogHead>> {
   const key = logHeadKey(seq);
   const bytes = await backend.read(key);
   if (!bytes) throw new StoreError(`${key} is missing from ${backend.location}`, { key });

@@ -90,6 +90,8 @@ export const storeIdentitySchema = z.object({
   createdAt: z.iso.datetime(),
   /** The id of the key that seals its secrets and signs its records (never the key). */
   keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** As a version record's: without it (or with another), the identity is not the one its key wrote. */
+  mac: sha256.optional(),
 });
 
 /** A record named by a log head: its key and the sha256 of its bytes. */

@@ -82,6 +82,7 @@ export async function verifyStore(store: VersionStore, options: VerifyOptions = 
   const baselines = await check.baselines();
   const versions = await check.versions();
   check.leftovers();
+  check.identity(logHeads);
   const { problems } = check;
   return {
     ok: problems.length === 0,
@@ -128,6 +129,8 @@ class StoreCheck {
   readonly #named = new Map<string, { readonly version: string; readonly label: string }>();
   unlogged = 0;
   head: { seq: number; hash: string } | undefined;
+  /** Whether a record carries a MAC: only writers with a key sign, and they give the store an identity. */
+  #sawSigned = false;
 
   constructor(store: VersionStore) {
     this.#store = store;
@@ -195,7 +198,7 @@ class StoreCheck {
           this.#report(logHeadKey(expectedSeq), 'missing', `log head ${expectedSeq} is missing`);
         else if (record.prev !== (previous?.hash ?? null))
           this.#report(key, 'out-of-chain', `prev is ${record.prev}, expected ${previous?.hash ?? null}`);
-        if (this.key && !hasValidMacIn(bytes, record, this.key))
+        if (this.key && (record.keyId !== this.key.keyId || !hasValidMacIn(bytes, record, this.key)))
           this.#report(key, 'forged', "it is not signed by the store's key");
         if (this.#witnessed(witness, record.seq) && witness?.hash !== head.hash)
           this.#report(
@@ -260,6 +263,7 @@ class StoreCheck {
           chain.last = undefined;
           continue;
         }
+        if (version.record.mac !== undefined) this.#sawSigned = true;
         this.#checkVersion(key, version, chain);
         this.#checkSigned(key, bytes, version);
         this.#checkNamed(key, version.hash);
@@ -355,6 +359,16 @@ class StoreCheck {
     this.#named.delete(key);
     if (named && named.version !== hash)
       this.#report(key, 'missing', `baseline ${named.label} names version ${named.version}, not ${hash}`);
+  }
+
+  /** A store with signed records or log heads has an identity: one without was stripped of it. */
+  identity(logHeads: number): void {
+    if (!this.#store.identity && (logHeads > 0 || this.#sawSigned))
+      this.#report(
+        StoreLayout.IDENTITY,
+        'missing',
+        'the store has signed records but no identity: it was removed',
+      );
   }
 
   /** Records the log or a baseline names that were not found: removed. */

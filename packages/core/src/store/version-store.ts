@@ -16,7 +16,7 @@ import type { Json, JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { RecordAuthenticator } from './authenticator.js';
 import type { StoreBackend } from './backend.js';
-import { createIdentity, holdsRecords, readIdentity, requireKey } from './identity.js';
+import { createIdentity, holdsLog, holdsRecords, readIdentity, requireKey } from './identity.js';
 import { IndexDb } from './index-db.js';
 import { indexFolder } from './index-folder.js';
 import {
@@ -142,6 +142,8 @@ export class VersionStore {
   #log: StoreLog | undefined;
   /** Records this writer created that no log head names yet. */
   #unlogged: LoggedRecord[] = [];
+  /** Whether the store was found to hold records written before identities (it gets none). */
+  #predatesIdentity = false;
   readonly index: IndexDb;
   /** Blob storage for capture, content-addressed and deduplicated. */
   readonly content: ContentStore;
@@ -210,8 +212,13 @@ export class VersionStore {
     backend: StoreBackend,
     options: IndexOptions & KeyOptions = {},
   ): Promise<VersionStore> {
-    const identity = await readIdentity(backend);
-    if (identity && options.key) requireKey(identity, options.key.keyId, backend.location);
+    const identity = await readIdentity(backend, options.key);
+    if (!identity && !options.withoutIndex && (await holdsLog(backend)))
+      throw new InvalidRecordError(
+        StoreLayout.IDENTITY,
+        backend.location,
+        'it is missing, yet the store has signed log heads: run `tidemark verify`',
+      );
     const warn = options.onWarning ?? emitTidemarkWarning;
     if (options.withoutIndex) {
       const store = new VersionStore(backend, new IndexDb(':memory:'), 0, undefined, warn, identity);
@@ -412,8 +419,7 @@ export class VersionStore {
     const bytes = Buffer.from(canonicalJson(record as unknown as Json), 'utf8');
     const hash = sha256Hex(bytes);
     await this.#identify();
-    const entry = journalKey(key, new Date());
-    await this.backend.create(entry, journalAnnouncement(entry, hash, this.#key));
+    await this.#announce(key, hash);
     if (!(await this.backend.create(key, bytes))) return undefined;
     this.#unlogged.push({ key, sha256: hash });
     if (this.#unlogged.length >= LOG_BATCH) await this.appendLogHead();
@@ -425,11 +431,30 @@ export class VersionStore {
    * already holds records without an identity (written before identities) stays without one.
    */
   async #identify(): Promise<void> {
-    if (this.#identity || !this.#key) return;
-    if (await holdsRecords(this.backend)) return;
-    this.#identity = await createIdentity(this.backend, this.#key.keyId);
-    this.index.setStoreId(this.#identity.storeId);
+    if (this.#identity || !this.#key || this.#predatesIdentity) return;
+    // Another writer may have made the store since this one opened it: its identity is then adopted.
+    const identity =
+      (await readIdentity(this.backend, this.#key)) ??
+      ((await holdsRecords(this.backend)) ? undefined : await createIdentity(this.backend, this.#key));
+    if (!identity) {
+      this.#predatesIdentity = true;
+      return;
+    }
+    requireKey(identity, this.#key.keyId, this.backend.location);
+    this.#identity = identity;
+    this.index.setStoreId(identity.storeId);
     this.#authenticateIndex();
+  }
+
+  /**
+   * Writes the journal entry announcing the record `key` (hashing to `hash`), at the first free moment from now: two
+   * writers racing for one record key in one millisecond each get an entry, so the winner's record is announced.
+   */
+  async #announce(key: string, hash: string): Promise<void> {
+    for (let at = Date.now(); ; at++) {
+      const entry = journalKey(key, new Date(at));
+      if (await this.backend.create(entry, journalAnnouncement(entry, hash, this.#key))) return;
+    }
   }
 
   /**

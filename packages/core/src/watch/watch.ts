@@ -75,6 +75,8 @@ export async function watchCloudTrail(engine: CaptureEngine, options: WatchOptio
   );
   while (!signal.aborted) {
     await settleAll(pollers.map((poller) => poller.poll()));
+    // What each poll captured is named by a log head at once, not when the watch stops (or never, when killed).
+    await engine.store.appendLogHead();
     tally.polls++;
     if (options.once) break;
     await sleep(options.intervalMs ?? WATCH_DEFAULTS.intervalMs, undefined, { signal }).catch((error) => {
