@@ -36,7 +36,8 @@ export const reliabilityBench: BenchScenario = {
       const report = path.join(folder, 'results.json');
       log('running the suite (tens of minutes)…');
       const started = performance.now();
-      const { stdout } = await execFileAsync(
+      // Vitest prints what tests log on either stream, depending on the reporter: both are searched.
+      const { stdout, stderr } = await execFileAsync(
         process.execPath,
         [
           path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
@@ -51,7 +52,10 @@ export const reliabilityBench: BenchScenario = {
           env: { ...withoutNodeOptions(process.env), ...LARGE },
           maxBuffer: 256 * 2 ** 20,
         },
-      ).catch((error: Error & { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+      ).catch((error: Error & { stdout?: string; stderr?: string }) => ({
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }));
       out.metric('whole suite', round((performance.now() - started) / 1000), 's');
       const results = JSON.parse(await readFile(report, 'utf8')) as {
         testResults: Array<{ assertionResults: TestResult[] }>;
@@ -60,7 +64,7 @@ export const reliabilityBench: BenchScenario = {
         out.metric(test.fullName, round((test.duration ?? 0) / 1000, 1), 's', test.status);
         out.must(test.fullName, test.status === 'passed', test.status);
       }
-      const tamper = /tamper suite \(seed \d+\): .*/.exec(stdout)?.[0];
+      const tamper = /tamper suite \(seed \d+\): .*/.exec(`${stdout}\n${stderr}`)?.[0];
       if (tamper) out.note(tamper);
     });
     return out.result(this.id, this.title);
