@@ -102,6 +102,7 @@ describe('a store that tells when it was tampered with', () => {
     }
     expect(reindex.code).toBe(1);
     expect(reindex.stderr).toMatch(/left out of the index, not a valid record: versions\/.*0000000002\.json/);
+    expect(reindex.stderr).not.toContain('named by the log, not in the store');
     expect(history.stdout).not.toContain('mallory');
     expect(history.code).toBe(1);
     expect(history.stderr).toMatch(

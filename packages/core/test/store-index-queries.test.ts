@@ -8,30 +8,15 @@ import { defaultSqliteDriver } from '../src/store/sqlite.js';
 import type { ResourceRef } from '../src/types/resource.js';
 
 const ACCOUNT = '123456789012';
-const PAGE: ResourceRef = {
-  account: ACCOUNT,
-  region: 'us-east-1',
-  type: 'AWS::S3::Object',
-  id: 'site/index.html',
-};
-const ABOUT: ResourceRef = {
-  account: ACCOUNT,
-  region: 'us-east-1',
-  type: 'AWS::S3::Object',
-  id: 'site/about.html',
-};
-const WEST: ResourceRef = {
-  account: ACCOUNT,
-  region: 'us-west-2',
-  type: 'AWS::S3::Object',
-  id: 'logs/a.txt',
-};
-const FUNCTION: ResourceRef = {
-  account: ACCOUNT,
-  region: 'us-east-1',
-  type: 'AWS::Lambda::Function',
-  id: 'booking',
-};
+
+/** A resource of the test account. */
+function ref(region: string, type: string, id: string): ResourceRef {
+  return { account: ACCOUNT, region, type, id };
+}
+const PAGE = ref('us-east-1', 'AWS::S3::Object', 'site/index.html');
+const ABOUT = ref('us-east-1', 'AWS::S3::Object', 'site/about.html');
+const WEST = ref('us-west-2', 'AWS::S3::Object', 'logs/a.txt');
+const FUNCTION = ref('us-east-1', 'AWS::Lambda::Function', 'booking');
 
 /** Day `n` of January 2026, at noon. */
 const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T12:00:00.000Z`;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, sha256Hex } from '../src/canonical/canonicalise.js';
 import { StoreError, WrongKeyError } from '../src/errors.js';
 import { StoreKey } from '../src/secrets/store-key.js';
-import { INDEX_SCHEMA_VERSION } from '../src/store/index-db.js';
+import { INDEX_SCHEMA_VERSION, type VersionEntry } from '../src/store/index-db.js';
 import { rebuildIndex } from '../src/store/index-sync.js';
 import {
   baselineKey,
@@ -55,6 +55,15 @@ describe('VersionStore', () => {
     store.close();
     await rm(folder, { recursive: true, force: true });
   });
+
+  /** Appends buckets b1 and b2 (on Jan 1 and 2) and returns the state the index answers after them. */
+  async function twoBucketsState(): Promise<VersionEntry[]> {
+    for (const n of [1, 2])
+      await store.append(
+        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
+      );
+    return store.index.stateAt('2026-01-03T00:00:00.000Z');
+  }
 
   it('chains versions of a resource and appends nothing for an identical capture', async () => {
     const first = await store.append(await draft(store, bucket, { v: 1 }, '2026-01-01T00:00:00.000Z'));
@@ -123,11 +132,7 @@ describe('VersionStore', () => {
   });
 
   it('replaces an index file that is not a database (a crash during a rebuild) with a rebuilt one', async () => {
-    for (const n of [1, 2])
-      await store.append(
-        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
-      );
-    const before = store.index.stateAt('2026-01-03T00:00:00.000Z');
+    const before = await twoBucketsState();
     store.close();
     await writeFile(path.join(folder, 'index.sqlite'), Buffer.alloc(8192, 0x5a));
 
@@ -138,11 +143,7 @@ describe('VersionStore', () => {
   });
 
   it('empties an index an older Tidemark made (schema 1) and rebuilds it, with the same answers', async () => {
-    for (const n of [1, 2])
-      await store.append(
-        await draft(store, { ...bucket, id: `b${n}` }, { n }, `2026-01-0${n}T00:00:00.000Z`),
-      );
-    const before = store.index.stateAt('2026-01-03T00:00:00.000Z');
+    const before = await twoBucketsState();
     store.close();
     const file = path.join(folder, 'index.sqlite');
     for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });

@@ -93,7 +93,7 @@ async function reloadIndex(store: VersionStore, now: Date): Promise<RebuildRepor
         index.addBaseline(baseline);
         baselines++;
       }
-    const absent = await loggedButAbsent(store);
+    const absent = (await loggedButAbsent(store)).filter((key) => !reader.invalid.has(key));
     index.setDamage([...reader.invalid, ...absent]);
     return absent;
   });
@@ -105,7 +105,10 @@ async function reloadIndex(store: VersionStore, now: Date): Promise<RebuildRepor
   return { versions, baselines, invalid: [...reader.invalid], removed };
 }
 
-/** The records the store's log heads name that the index (just rebuilt from every record) does not hold. */
+/**
+ * The records the store's log heads name that the index (just rebuilt from every record) does not hold: removed,
+ * or left out as invalid (which the caller already knows).
+ */
 async function loggedButAbsent(store: VersionStore): Promise<string[]> {
   const absent: string[] = [];
   for await (const files of store.backend.readAll(StoreLayout.LOG))
