@@ -1,4 +1,4 @@
-import { ALL_BUCKETS, apiCallPatterns, objectChangePatterns } from '@tidemark/core/deploy';
+import { ALL_BUCKETS, apiCallPatterns, notificationPatterns } from '@tidemark/core/deploy';
 import { Duration } from 'aws-cdk-lib';
 import type { IRuleTarget } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -66,7 +66,10 @@ export function Capture({ app, stack }: StackContext) {
     stack,
     [
       ...apiCallPatterns(config.definitions),
-      ...objectChangePatterns(config.definitions, config.objectBuckets, { excludeBucket: bucket.bucketName }),
+      ...notificationPatterns(config.definitions, {
+        tracked: { 'aws.s3': config.objectBuckets },
+        excluded: { 'aws.s3': bucket.bucketName },
+      }),
     ],
     toQueue,
   );

@@ -2,7 +2,7 @@ import {
   apiCallPatterns,
   definitionsEmittingIn,
   InputError,
-  objectChangePatterns,
+  notificationPatterns,
 } from '@tidemark/core/deploy';
 import { EventBus as Bus } from 'aws-cdk-lib/aws-events';
 import { EventBus } from 'aws-cdk-lib/aws-events-targets';
@@ -39,7 +39,10 @@ export function Forward({ app, stack }: StackContext) {
   });
   const rules = addRules(
     stack,
-    [...apiCallPatterns(definitions), ...objectChangePatterns(definitions, config.objectBuckets)],
+    [
+      ...apiCallPatterns(definitions),
+      ...notificationPatterns(definitions, { tracked: { 'aws.s3': config.objectBuckets } }),
+    ],
     new EventBus(homeBus, { role }),
   );
   return { rules };

@@ -8,6 +8,7 @@ import type {
   StateEntry,
   VerifyReport,
 } from '@tidemark/core';
+import { registry } from '@tidemark/core/resources';
 import { describe, expect, it } from 'vitest';
 import { writeNdjson } from './support/events.js';
 import { withSimulatedAccount } from './support/fixtures.js';
@@ -42,6 +43,53 @@ describe('baseline, events and time travel against the simulated account', () =>
       'AWS::S3::Bucket',
     );
     expect(state.resources.map((e) => e.resource.region)).not.toContain('us-west-2');
+  });
+
+  it("captures the sites' edge too: distributions, zones, certificates and IAM, each with its own counts", async () => {
+    const report = await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0');
+
+    const resources = (type: string) => report.byType[type]?.resources;
+    expect(resources('AWS::CloudFront::Distribution')).toBe(3);
+    expect(resources('AWS::CloudFront::Function')).toBe(2);
+    expect(resources('AWS::Route53::HostedZone')).toBe(3);
+    expect(resources('AWS::Route53::HealthCheck')).toBe(1);
+    expect(resources('AWS::CertificateManager::Certificate')).toBe(6);
+    expect(resources('AWS::IAM::User')).toBe(3);
+    expect(resources('AWS::IAM::Group')).toBe(2);
+    expect(resources('AWS::IAM::ManagedPolicy')).toBe(2);
+    expect(resources('Tidemark::IAM::AccountPasswordPolicy')).toBe(1);
+    const uncaptured = registry
+      .filter((definition) => !definition.listedByParent && !(resources(definition.type) ?? 0))
+      .map((definition) => definition.type);
+    expect(uncaptured).toEqual([]);
+    expect(report.failures).toEqual([]);
+    expect(report.gaps.filter((gap) => gap.kind !== 'needs-restore')).toEqual([]);
+    const policy = await env.cli.json<{ document: { PasswordPolicy: { MinimumPasswordLength: number } } }>(
+      'show',
+      'Tidemark::IAM::AccountPasswordPolicy:123456789012',
+      '--json',
+    );
+    expect(policy.document.PasswordPolicy.MinimumPasswordLength).toBe(14);
+  });
+
+  it('records a denied IAM sub-read as a gap for that piece alone, as the seed account did', async () => {
+    env.account.deny('iam:GetAccountPasswordPolicy');
+    env.account.deny('iam:ListAttachedUserPolicies', 'alice');
+
+    const report = await env.cli.json<BaselineReport>('baseline');
+    const alice = await env.cli.json<{ document: { AttachedPolicies: unknown; Groups: unknown } }>(
+      'show',
+      'AWS::IAM::User:alice',
+      '--json',
+    );
+
+    expect(report.failures).toEqual([]);
+    expect(report.gaps.filter((gap) => gap.kind === 'denied').map((gap) => [gap.operation, gap.id])).toEqual([
+      ['iam:GetAccountPasswordPolicy', '123456789012'],
+      ['iam:ListAttachedUserPolicies', 'alice'],
+    ]);
+    expect(report.byType['AWS::IAM::User']?.resources).toBe(3);
+    expect(alice.document.Groups).toEqual(['admins']);
   });
 
   it('records an archived object as a gap that needs a restore, not a failure', async () => {
@@ -227,8 +275,7 @@ describe('baseline, events and time travel against the simulated account', () =>
   });
 
   it('exits non-zero only when nothing at all could be captured', async () => {
-    env.account.deny('s3:ListAllMyBuckets');
-    env.account.deny('lambda:ListFunctions');
+    for (const definition of registry) env.account.deny(definition.listOperation);
 
     const result = await env.cli.run('baseline');
 

@@ -111,7 +111,7 @@ describe('tidemark against the simulated account', () => {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(
-        'tidemark: the store holds no resource in eu-central-1; its regions are us-east-1',
+        'tidemark: the store holds no resource in eu-central-1; its regions are global, us-east-1',
       );
     }
   });

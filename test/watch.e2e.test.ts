@@ -9,7 +9,7 @@ import {
   type WatchProgress,
   type WatchSummary,
 } from '@tidemark/core';
-import type { EventBridgeApiCallEnvelope } from '@tidemark/core/simulation';
+import type { EventBridgeApiCallEnvelope } from '@tidemark/simulation';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withSimulatedAccount } from './support/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { InputError, registry } from '@tidemark/core/deploy';
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { SimulatedAccount } from '@tidemark/simulation';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFixture, readManifest } from '../../packages/core/test/support/fixtures.js';
@@ -59,7 +59,14 @@ describe('Capture stack', () => {
       const apiRules = rules.filter((rule) => 'eventName' in ((rule.pattern.detail ?? {}) as object));
       const sources = apiRules.map((rule) => (rule.pattern.source as string[]).join());
 
-      expect([...new Set(sources)].sort()).toEqual(['aws.lambda', 'aws.s3']);
+      expect([...new Set(sources)].sort()).toEqual([
+        'aws.acm',
+        'aws.cloudfront',
+        'aws.iam',
+        'aws.lambda',
+        'aws.route53',
+        'aws.s3',
+      ]);
       for (const { pattern } of apiRules) {
         expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
         expect((pattern.detail as Record<string, unknown>).readOnly).toEqual([false]);

@@ -9,7 +9,7 @@ describe('resolveConfig', () => {
     expect(config).toEqual({
       homeRegion: 'us-east-1',
       regions: ['us-east-1'],
-      services: ['s3', 'lambda'],
+      services: ['s3', 'lambda', 'cloudfront', 'route53', 'iam', 'acm'],
       definitions: registry,
       objectBuckets: ['*'],
       retentionDays: 90,

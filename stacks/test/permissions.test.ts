@@ -14,7 +14,8 @@ import {
   VersionStore,
 } from '@tidemark/core';
 import { uncoveredActions } from '@tidemark/core/deploy';
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { lambdaService } from '@tidemark/core/resources';
+import { SimulatedAccount } from '@tidemark/simulation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Capture } from '../Capture.js';
 import { Pipeline } from '../Pipeline.js';
@@ -82,13 +83,15 @@ describe("the consumer's role against the calls a capture makes", () => {
 
   it('fails for a type that calls an API its definition does not declare', async () => {
     // Arrange: a type whose describe makes one more call than it declares
-    const lambda = registry.find((definition) => definition.service === 'lambda');
+    const lambda = registry.find((definition) => definition.service.name === 'lambda');
     if (!lambda) throw new Error('no Lambda type in the registry');
     const careless: ResourceDefinition = {
       ...lambda,
       type: 'AWS::Lambda::CarelessFunction',
       async describe(ctx, id, region, previous) {
-        await ctx.clients.lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: id }));
+        await ctx
+          .client(lambdaService, region)
+          .send(new GetFunctionConfigurationCommand({ FunctionName: id }));
         return lambda.describe(ctx, id, region, previous);
       },
     };

@@ -15,7 +15,7 @@ import {
   type VersionRecord,
   VersionStore,
 } from '@tidemark/core';
-import { MEDIA_BUCKET, SimulatedAccount, type SimulatedEvent } from '@tidemark/core/simulation';
+import { MEDIA_BUCKET, SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../../stacks/config.js';
 import { coldStart as builtColdStart, type ColdStart, lambdaEnvironment } from '../support/built-handler.js';

@@ -11,7 +11,7 @@ import {
   registry,
   runBaseline,
 } from '@tidemark/core';
-import { MEDIA_BUCKET, SITE_DOMAINS, SimulatedAccount } from '@tidemark/core/simulation';
+import { MEDIA_BUCKET, SITE_DOMAINS, SimulatedAccount } from '@tidemark/simulation';
 import {
   type BenchScenario,
   describeCalls,

@@ -7,7 +7,7 @@ import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AwsClients, CaptureEngine, LocalKeySealer, registry, VersionStore } from '@tidemark/core';
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { SimulatedAccount, type SimulatedScale } from '@tidemark/simulation';
 import { REPO_ROOT } from '../support/repo.js';
 import { median } from './stats.js';
 
@@ -219,7 +219,7 @@ export interface SimulatedRig {
 /** Starts a simulated account and an engine over a fresh store in `folder`; stops and closes both after `fn`. */
 export async function withSimulatedRig<T>(
   folder: string,
-  scale: { objects: number; functions: number },
+  scale: SimulatedScale,
   fn: (rig: SimulatedRig) => Promise<T>,
 ): Promise<T> {
   const account = await SimulatedAccount.start({ scale });

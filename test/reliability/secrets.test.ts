@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetFunctionCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import { registry, type StateDiff } from '@tidemark/core';
-import type { SimulatedAccount, SimulatedEvent } from '@tidemark/core/simulation';
+import type { SimulatedAccount, SimulatedEvent } from '@tidemark/simulation';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliHarness, CliResult } from '../support/cli.js';
 import { stubCredentials } from '../support/environment.js';

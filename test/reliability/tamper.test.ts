@@ -21,9 +21,9 @@ import {
   verifyStore,
   witnessFile,
 } from '@tidemark/core/store';
+import { SeededRandom } from '@tidemark/simulation';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { SeededRandom } from '../../packages/core/src/simulation/random.js';
 import { CliHarness, type CliResult } from '../support/cli.js';
 import { writeNdjson } from '../support/events.js';
 import { startSimulatedUser } from '../support/fixtures.js';

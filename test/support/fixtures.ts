@@ -1,4 +1,4 @@
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { SimulatedAccount } from '@tidemark/simulation';
 import { afterEach, beforeEach } from 'vitest';
 import { CliHarness } from './cli.js';
 import { overrideEnvironment } from './environment.js';

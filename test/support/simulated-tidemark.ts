@@ -6,7 +6,7 @@
  * exit code.
  */
 import { main } from '@tidemark/cli';
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { SimulatedAccount } from '@tidemark/simulation';
 import { processIo } from '../../packages/cli/src/io.js';
 
 const account = await SimulatedAccount.start({

@@ -27,13 +27,8 @@ export const GapKind = {
   ERROR: 'error',
 } as const;
 
-/** Default number of AWS calls in flight per service during a capture. */
-export const DEFAULT_SERVICE_CONCURRENCY: Readonly<Record<string, number>> = {
-  s3: 16,
-  lambda: 8,
-  /** Content downloads (object bodies, code zips) in flight: bounds memory and temporary files. */
-  's3-content': 8,
-};
+/** Content downloads (object bodies, code zips) in flight during a capture: bounds memory and temporary files. */
+export const DOWNLOADS_IN_FLIGHT = 8;
 
 /** Objects larger than this are downloaded as sequential ranged GETs of this size. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;

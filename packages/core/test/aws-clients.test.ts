@@ -1,3 +1,4 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
 
@@ -29,7 +30,7 @@ describe('AwsClients', () => {
     expect(s3.config.forcePathStyle).toBe(true);
     expect(endpoint?.hostname).toBe('127.0.0.1');
     expect(endpoint?.port).toBe(4566);
-    expect((await clients.lambda('us-east-1').config.endpoint?.())?.hostname).toBe('127.0.0.1');
+    expect((await clients.client(LambdaClient, 'us-east-1').config.endpoint?.())?.hostname).toBe('127.0.0.1');
   });
 
   it('switches S3 to path-style when AWS_ENDPOINT_URL is set', () => {

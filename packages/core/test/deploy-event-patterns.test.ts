@@ -7,17 +7,28 @@ import {
   eventBridgeSource,
   eventNameMatchers,
   MAX_EVENT_PATTERN_LENGTH,
-  objectChangePatterns,
+  notificationPatterns,
 } from '../src/deploy/index.js';
 import { registry } from '../src/resources/registry.js';
 import type { ResourceDefinition } from '../src/resources/types.js';
 
-/** A definition with only the fields event patterns read. */
-function fakeDefinition(overrides: Partial<ResourceDefinition>): ResourceDefinition {
+/** A definition with only the fields event patterns read, of a service named `service`. */
+function fakeDefinition(
+  service: string,
+  overrides: Omit<Partial<ResourceDefinition>, 'service'>,
+): ResourceDefinition {
   const [template] = registry;
   if (!template) throw new Error('the registry is empty');
-  return { ...template, listedByParent: false, ...overrides };
+  return {
+    ...template,
+    listedByParent: false,
+    service: { ...template.service, name: service },
+    ...overrides,
+  };
 }
+
+/** The S3 definitions alone: the only ones tracking object notifications by bucket. */
+const s3Only = registry.filter((definition) => definition.service.name === 's3');
 
 /** The values a pattern accepts for a field of `detail`. */
 function accepted(pattern: EventPattern, field: string): unknown[] {
@@ -73,9 +84,8 @@ describe('apiCallPatterns', () => {
   it('splits a source with many events over patterns within the size limit, each name once', () => {
     // Arrange
     const names = Array.from({ length: 120 }, (_, i) => `PutSomethingRatherLongNumber${i}`);
-    const wide = fakeDefinition({
+    const wide = fakeDefinition('wide', {
       type: 'AWS::Wide::Thing',
-      service: 'wide',
       eventSource: 'wide.amazonaws.com',
       events: Object.fromEntries(names.map((name) => [name, () => []])),
     });
@@ -91,17 +101,16 @@ describe('apiCallPatterns', () => {
 
   it('joins the events of types sharing an event source, and adds patterns for a new type', () => {
     // Arrange
-    const role = fakeDefinition({
-      type: 'AWS::IAM::Role',
-      service: 'iam',
-      eventSource: 'iam.amazonaws.com',
+    const gadget = fakeDefinition('gadgets', {
+      type: 'AWS::Gadgets::Gadget',
+      eventSource: 'gadgets.amazonaws.com',
       scope: 'global',
-      events: { CreateRole: () => [], DeleteRole: () => [] },
+      events: { CreateGadget: () => [], DeleteGadget: () => [] },
     });
 
     // Act
     const before = apiCallPatterns(registry);
-    const after = apiCallPatterns([...registry, role]);
+    const after = apiCallPatterns([...registry, gadget]);
 
     // Assert
     expect(before.filter((p) => p.source.includes('aws.s3')).flatMap(exactNames)).toContain(
@@ -111,12 +120,17 @@ describe('apiCallPatterns', () => {
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.slice(before.length)).toEqual([
       {
-        source: ['aws.iam'],
+        source: ['aws.gadgets'],
         'detail-type': [API_CALL_DETAIL_TYPE],
         detail: {
-          eventSource: ['iam.amazonaws.com'],
+          eventSource: ['gadgets.amazonaws.com'],
           readOnly: [false],
-          eventName: ['CreateRole', { prefix: 'CreateRole20' }, 'DeleteRole', { prefix: 'DeleteRole20' }],
+          eventName: [
+            'CreateGadget',
+            { prefix: 'CreateGadget20' },
+            'DeleteGadget',
+            { prefix: 'DeleteGadget20' },
+          ],
         },
       },
     ]);
@@ -127,9 +141,12 @@ describe('apiCallPatterns', () => {
   });
 });
 
-describe('objectChangePatterns', () => {
+describe('notificationPatterns', () => {
   it("tracks every bucket but the store's own with *", () => {
-    const patterns = objectChangePatterns(registry, [ALL_BUCKETS], { excludeBucket: 'tidemark-store' });
+    const patterns = notificationPatterns(s3Only, {
+      tracked: { 'aws.s3': [ALL_BUCKETS] },
+      excluded: { 'aws.s3': 'tidemark-store' },
+    });
 
     expect(patterns).toEqual([
       {
@@ -141,24 +158,31 @@ describe('objectChangePatterns', () => {
   });
 
   it('tracks only the named buckets, never the store', () => {
-    const patterns = objectChangePatterns(registry, ['media', 'site.com', 'tidemark-store', 'media'], {
-      excludeBucket: 'tidemark-store',
+    const patterns = notificationPatterns(s3Only, {
+      tracked: { 'aws.s3': ['media', 'site.com', 'tidemark-store', 'media'] },
+      excluded: { 'aws.s3': 'tidemark-store' },
     });
 
     expect(patterns.map((p) => p.detail)).toEqual([{ bucket: { name: ['media', 'site.com'] } }]);
   });
 
   it('tracks nothing without buckets or without S3 objects among the definitions', () => {
-    const withoutObjects = registry.filter((definition) => definition.type !== 'AWS::S3::Object');
+    const withoutObjects = s3Only.filter((definition) => definition.type !== 'AWS::S3::Object');
 
-    expect(objectChangePatterns(registry, [])).toEqual([]);
-    expect(objectChangePatterns(withoutObjects, [ALL_BUCKETS])).toEqual([]);
+    expect(notificationPatterns(s3Only, { tracked: { 'aws.s3': [] } })).toEqual([]);
+    expect(notificationPatterns(withoutObjects, { tracked: { 'aws.s3': [ALL_BUCKETS] } })).toEqual([]);
+  });
+
+  it('tracks every bucket when no list is given', () => {
+    expect(notificationPatterns(s3Only)).toEqual([
+      { source: ['aws.s3'], 'detail-type': ['Object Created', 'Object Deleted'] },
+    ]);
   });
 
   it('splits long bucket lists within the size limit', () => {
     const buckets = Array.from({ length: 200 }, (_, i) => `customer-uploads-bucket-${i}`);
 
-    const patterns = objectChangePatterns(registry, buckets);
+    const patterns = notificationPatterns(s3Only, { tracked: { 'aws.s3': buckets } });
 
     expect(patterns.length).toBeGreaterThan(1);
     for (const pattern of patterns)

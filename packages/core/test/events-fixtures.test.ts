@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mapEvents } from '../src/events/map.js';
 import { parseEventInput } from '../src/events/parse.js';
 import type { ChangeEvent, MappedEvent } from '../src/events/types.js';
-import { type FixtureRow, isS3OrLambdaRow, readFixture, readManifest } from './support/fixtures.js';
+import { registry } from '../src/resources/registry.js';
+import {
+  expectRowResources,
+  type FixtureRow,
+  isRegistryRow,
+  readFixture,
+  readManifest,
+} from './support/fixtures.js';
 
 const rows = readManifest();
 const texts = rows.map((row) => readFixture(row.file));
@@ -16,21 +23,24 @@ function expectRowResult(row: FixtureRow, events: readonly ChangeEvent[]): void 
   expect(events, row.file).toHaveLength(1);
   const [mapped] = mapEvents(events);
   if (!mapped) throw new Error(`${row.file} mapped to nothing`);
-  if (isS3OrLambdaRow(row)) expect(resourcesOf(mapped), row.file).toEqual([...row.expected].sort());
+  if (isRegistryRow(row, registry)) expectRowResources(resourcesOf(mapped), row);
   else if (row.expected.length === 0) expect(mapped.resources, row.file).toEqual([]);
 }
 
 describe('fixture manifest', () => {
-  it('has rows for S3 and Lambda, including rows that map to nothing', () => {
+  it('has rows for every service of the registry, including rows that map to nothing', () => {
     // Arrange
-    const inScope = rows.filter(isS3OrLambdaRow);
+    const inScope = rows.filter((row) => isRegistryRow(row, registry));
 
     // Act
     const none = inScope.filter((row) => row.expected.length === 0);
+    const sources = new Set(registry.map((definition) => definition.eventSource));
+    const covered = new Set(inScope.map((row) => row.eventSource));
 
     // Assert
     expect(inScope.length).toBeGreaterThanOrEqual(15);
     expect(none.length).toBeGreaterThanOrEqual(5);
+    expect([...sources].filter((source) => !covered.has(source))).toEqual([]);
   });
 });
 

@@ -117,14 +117,25 @@ describe('mapEvent', () => {
       eventName: 'PutBucketTagging',
       requestParameters: { bucketName: 'b' },
     });
-    const unknown = trail({ ...withoutSource, eventName: 'CreateInvalidation2014_01_31' });
+    const unknown = trail({ ...withoutSource, eventName: 'ReplaceIamInstanceProfileAssociation' });
+    // Lambda and CloudFront both have CreateFunction: without an event source it cannot be told whose it is.
+    const ambiguous = trail({
+      ...withoutSource,
+      eventName: 'CreateFunction',
+      requestParameters: { functionName: 'f' },
+    });
 
     // Act
-    const [fromUnique, fromUnknown] = mapEvents([unique, unknown]);
+    const [fromUnique, fromUnknown, fromAmbiguous] = mapEvents([unique, unknown, ambiguous]);
 
     // Assert
     expect(fromUnique?.resources).toMatchObject([{ type: 'AWS::S3::Bucket', id: 'b' }]);
     expect(fromUnknown?.skipped?.reason).toBe('unsupported');
+    expect(fromAmbiguous?.skipped).toEqual({
+      reason: 'unsupported',
+      detail:
+        '(no eventSource) CreateFunction: record has no eventSource and more than one captured service has CreateFunction',
+    });
   });
 
   it('is unresolvable when the record does not name the resource', () => {
@@ -199,6 +210,38 @@ describe('mapEvent', () => {
     ]);
   });
 
+  it('finds the region of a record without awsRegion in its resource ARNs or endpoint host, else says so', () => {
+    // Arrange
+    const { awsRegion: _omitted, ...withoutRegion } = BASE;
+    const lambdaCall = {
+      ...withoutRegion,
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'DeleteFunction20150331',
+    };
+    const byArn = trail({
+      ...lambdaCall,
+      requestParameters: { functionName: 'thumbnails' },
+      resources: [{ ARN: 'arn:aws:lambda:ap-south-1:111122223333:function:thumbnails' }],
+    });
+    const byHost = trail({
+      ...lambdaCall,
+      requestParameters: { functionName: 'thumbnails' },
+      tlsDetails: { clientProvidedHostHeader: 'lambda.sa-east-1.amazonaws.com' },
+    });
+    const nowhere = trail({ ...lambdaCall, requestParameters: { functionName: 'thumbnails' } });
+
+    // Act
+    const [fromArn, fromHost, unknown] = mapEvents([byArn, byHost, nowhere]);
+
+    // Assert
+    expect(fromArn?.resources.map((resource) => resource.region)).toEqual(['ap-south-1']);
+    expect(fromHost?.resources.map((resource) => resource.region)).toEqual(['sa-east-1']);
+    expect(unknown?.skipped).toEqual({
+      reason: 'unresolvable',
+      detail: 'lambda.amazonaws.com DeleteFunction20150331 does not say in which region it changed',
+    });
+  });
+
   it('takes the account from the record, the envelope, the identity, the resources, then the default', () => {
     // Arrange
     const record = {
@@ -238,16 +281,20 @@ describe('mapEvent', () => {
   it('maps an S3 notification to the object, with the requester as principal', () => {
     // Arrange
     const event: ChangeEvent = {
-      kind: 's3-notification',
+      kind: 'notification',
+      eventBridgeSource: 'aws.s3',
       detailType: 'Object Created',
+      detail: {
+        bucket: { name: 'media' },
+        object: { key: 'a/b.jpg' },
+        reason: 'PutObject',
+        requester: '123456789012',
+      },
+      resources: ['arn:aws:s3:::media'],
       account: '111122223333',
       region: 'ca-central-1',
       time: '2021-11-12T00:00:00Z',
       id: 'n-1',
-      bucket: 'media',
-      key: 'a/b.jpg',
-      reason: 'PutObject',
-      requester: '123456789012',
       source: 'n#0',
     };
 

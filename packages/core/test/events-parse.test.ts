@@ -112,18 +112,22 @@ describe('parseEventInput', () => {
     const events = parseEventInput(text, 'n');
 
     // Assert
-    expect(events).toEqual([
+    expect(events).toMatchObject([
       {
-        kind: 's3-notification',
+        kind: 'notification',
+        eventBridgeSource: 'aws.s3',
         detailType: 'Object Deleted',
         account: '111122223333',
         region: 'ca-central-1',
         time: '2021-11-12T00:00:00Z',
         id: 'ad1de317-e409-eba2-9552-30113f8d88e3',
-        bucket: 'DOC-EXAMPLE-BUCKET1',
-        key: 'example-key',
-        reason: 'Lifecycle Expiration',
-        requester: 's3.amazonaws.com',
+        resources: ['arn:aws:s3:::DOC-EXAMPLE-BUCKET1'],
+        detail: {
+          bucket: { name: 'DOC-EXAMPLE-BUCKET1' },
+          object: { key: 'example-key' },
+          reason: 'Lifecycle Expiration',
+          requester: 's3.amazonaws.com',
+        },
         source: 'n#0',
       },
     ]);
@@ -148,15 +152,15 @@ describe('parseEventInput', () => {
     // Assert
     expect(events).toMatchObject([
       {
-        kind: 's3-notification',
+        kind: 'notification',
+        eventBridgeSource: 'aws.s3',
         detailType: 'Object Created',
-        bucket: 'media',
-        key: 'photos/summer 2024/été.jpg',
+        detail: { bucket: { name: 'media' }, object: { key: 'photos/summer 2024/été.jpg' } },
       },
     ]);
   });
 
-  it('calls other EventBridge events not a change', () => {
+  it("reads other services' EventBridge events as notifications, with their resources", () => {
     // Arrange
     const text = readFixture('acm/ACMCertificateApproachingExpiration-1.json');
 
@@ -164,11 +168,13 @@ describe('parseEventInput', () => {
     const events = parseEventInput(text, 'acm');
 
     // Assert
-    expect(events).toEqual([
+    expect(events).toMatchObject([
       {
-        kind: 'other',
-        reason: 'not-a-change',
-        detail: 'aws.acm "ACM Certificate Approaching Expiration" is not an API call or an object change',
+        kind: 'notification',
+        eventBridgeSource: 'aws.acm',
+        detailType: 'ACM Certificate Approaching Expiration',
+        resources: ['arn:aws:acm:us-east-1:123456789012:certificate/61f50cd4-45b9-4259-b049-d0a53682fa4b'],
+        detail: { DaysToExpiry: 31, CommonName: 'My Awesome Service' },
         source: 'acm#0',
       },
     ]);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SimulatedAccount } from '@tidemark/simulation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
 import { runBaseline } from '../src/capture/baseline.js';
@@ -16,7 +17,6 @@ import {
 import { history } from '../src/query/queries.js';
 import { registry } from '../src/resources/registry.js';
 import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { SimulatedAccount } from '../src/simulation/index.js';
 import { resourceKey } from '../src/store/layout.js';
 import type { BaselineManifest, ManifestEntry } from '../src/store/records.js';
 import { VersionStore } from '../src/store/version-store.js';
@@ -136,7 +136,9 @@ describe('a baseline fanned out as work items', () => {
     expect(manifest).toMatchObject({ regions: REGIONS, types: reference.types, account: reference.account });
     expect(reports.filter((r) => r.manifest)).toHaveLength(1);
     expect(reports.filter((r) => r.item.type === OBJECT && r.item.parent).length).toBeGreaterThan(4);
-    expect(reports.filter((r) => r.item.parent === undefined)).toHaveLength(4);
+    // One slice per top-level type and region: S3 buckets, Lambda functions and ACM certificates in each of the two
+    // regions, and each of the 18 global types (CloudFront, Route 53, IAM) once.
+    expect(reports.filter((r) => r.item.parent === undefined)).toHaveLength(3 * 2 + 18);
   });
 
   it('captures nothing and appends nothing when slices are delivered again', async () => {

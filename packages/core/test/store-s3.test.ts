@@ -11,6 +11,7 @@ import {
   type ServiceInputTypes,
   type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
+import { SITE_DOMAINS, SimulatedAccount } from '@tidemark/simulation';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { stubCredentials } from '../../../test/support/environment.js';
@@ -22,7 +23,6 @@ import { ingestEvents } from '../src/capture/ingest.js';
 import { ContentMismatchError, InputError, StoreError } from '../src/errors.js';
 import { registry } from '../src/resources/registry.js';
 import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { SITE_DOMAINS, SimulatedAccount } from '../src/simulation/index.js';
 import { blobKey, versionKey } from '../src/store/layout.js';
 import { parseStoreLocation } from '../src/store/location.js';
 import { S3Backend } from '../src/store/s3-backend.js';

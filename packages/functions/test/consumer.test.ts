@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { history, parseWorkItem, startScheduledBaseline } from '@tidemark/core';
-import { SIMULATED_STRIPE_SECRET_KEY } from '@tidemark/core/simulation';
+import { SIMULATED_STRIPE_SECRET_KEY } from '@tidemark/simulation';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { lambdaContext, syntheticSqsEvent } from '../../../test/support/sqs-event-source.js';

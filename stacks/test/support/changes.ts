@@ -1,4 +1,4 @@
-import { MEDIA_BUCKET, type SimulatedAccount, type SimulatedEvent } from '@tidemark/core/simulation';
+import { MEDIA_BUCKET, type SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
 
 /**
  * A day of changes in the simulated account, of every kind it emits events for: objects written and deleted

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SimulatedAccount, type SimulatedEvent } from '@tidemark/core/simulation';
+import { SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
 import pc from 'picocolors';
 import { type Io, processIo } from '../io.js';
 import { main } from '../main.js';
@@ -10,6 +10,14 @@ const NEW_HOME_PAGE = `<!doctype html>
 <html><head><title>Queen of San Diego — now booking 2027</title></head>
 <body><h1>Sail the bay aboard the Queen of San Diego</h1><p>2027 season now open.</p></body></html>
 `;
+
+/** A DNS record added to sailjada.com in the demo: the shop moves to a hosted storefront. */
+const SHOP_RECORD = {
+  Name: 'shop.sailjada.com.',
+  Type: 'CNAME' as const,
+  TTL: 300,
+  ResourceRecords: [{ Value: 'sailjada.myshopify.com' }],
+};
 
 /** A bucket policy changed behind Tidemark's back in the demo. */
 const DRIFTED_POLICY = {
@@ -48,10 +56,12 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
 
     io.out(pc.bold('Tidemark demo: continuous backup and time travel for an AWS account'));
     io.out(
-      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets, and booking, email and image Lambda functions. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
+      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets behind CloudFront with ACM certificates, Route 53 zones, booking, email and image Lambda functions, and the IAM roles and users around them. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
     );
 
-    say('1. Take the first baseline: every bucket with its objects, every function with its code.');
+    say(
+      '1. Take the first baseline: every bucket with its objects, every function with its code, every distribution, zone, certificate and IAM entity.',
+    );
     await tidemark('baseline', '--label', 'v1.0');
 
     say('2. Someone edits the home page of queenofsandiego.com and deletes about.html from sailjada.com.');
@@ -81,13 +91,20 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     await tidemark('ingest', await writeEvents(folder, 'events-2.ndjson', secondEvents));
 
     say(
-      '4. Nothing deployed, no event files: `tidemark watch` reads CloudTrail itself and captures the change.',
+      '4. Nothing deployed, no event files: `tidemark watch` reads CloudTrail itself and captures the changes:',
+    );
+    io.out(
+      '   a function setting, a DNS record added to sailjada.com, and the default root object of its distribution.',
     );
     account.updateFunctionConfiguration('email-sender', { memorySize: 512, timeout: 30 });
+    account.route53.changeRecord('sailjada.com', { action: 'CREATE', record: SHOP_RECORD });
+    const distribution = account.cloudFront.distributionId('sailjada.com');
+    account.cloudFront.updateDistribution(distribution, { defaultRootObject: 'home.html' });
     await tidemark('watch', '--once', '--since', '5m');
 
-    say('5. The history of the home page: every version, who changed it, what changed.');
+    say('5. The history of the home page and of the sailjada.com zone: every version, who changed it, what.');
     await tidemark('history', 'AWS::S3::Object:queenofsandiego.com/index.html');
+    await tidemark('history', `AWS::Route53::HostedZone:${account.route53.hostedZoneId('sailjada.com')}`);
 
     say('6. Everything that changed since v1.0: the secret shows as changed, never its value.');
     await tidemark('diff', '--from', 'v1.0', '--to', 'now');

@@ -32,14 +32,9 @@ const DENIED_CODES = new Set([
 /** S3 answers these with HTTP 403, which is no denial: the object must be restored first. */
 const NEEDS_RESTORE_CODES = new Set(['InvalidObjectState']);
 
-const NOT_FOUND_CODES = new Set([
-  'NoSuchBucket',
-  'NoSuchKey',
-  'NotFound',
-  'NoSuchEntity',
-  'ResourceNotFoundException',
-  'NoSuchVersion',
-]);
+/** Not-found codes besides the `NoSuch…` family (S3's `NoSuchKey`, IAM's `NoSuchEntityException`, CloudFront's
+ * `NoSuchDistribution`, Route 53's `NoSuchHostedZone`). */
+const NOT_FOUND_CODES = new Set(['NotFound', 'ResourceNotFoundException']);
 
 const THROTTLED_CODES = new Set([
   'Throttling',
@@ -47,6 +42,8 @@ const THROTTLED_CODES = new Set([
   'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  /** Route 53: a change to the same zone is still being applied. */
+  'PriorRequestNotComplete',
   'SlowDown',
   'RequestThrottled',
   'RequestThrottledException',
@@ -73,7 +70,7 @@ export function classifyAwsError(error: unknown): ErrorClass {
   const code = errorCode(error);
   if (DENIED_CODES.has(code)) return 'denied';
   if (NEEDS_RESTORE_CODES.has(code)) return 'needs-restore';
-  if (NOT_FOUND_CODES.has(code)) return 'not-found';
+  if (NOT_FOUND_CODES.has(code) || code.startsWith('NoSuch')) return 'not-found';
   if (THROTTLED_CODES.has(code)) return 'throttled';
   const status = httpStatus(error);
   if (status === 403) return 'denied';

@@ -1,9 +1,9 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { SdkClientClass, SdkClientConfig } from '../resources/service.js';
 
 /** How to reach AWS: the standard credential chain, optionally a named profile and an endpoint override. */
 export interface AwsAccessOptions {
@@ -16,7 +16,7 @@ export interface AwsAccessOptions {
 }
 
 /**
- * One SDK client per service and region, created on first use and reused.
+ * One SDK client per client class and region, created on first use and reused.
  * Every client uses adaptive retries; when an endpoint is overridden S3 uses path-style addressing.
  *
  * @example
@@ -25,7 +25,7 @@ export interface AwsAccessOptions {
  */
 export class AwsClients {
   readonly #options: AwsAccessOptions;
-  readonly #cache = new Map<string, unknown>();
+  readonly #cache = new Map<SdkClientClass<unknown>, Map<string, unknown>>();
 
   constructor(options: AwsAccessOptions = {}) {
     this.#options = options;
@@ -38,24 +38,38 @@ export class AwsClients {
     );
   }
 
-  s3(region: string): S3Client {
-    return this.#client(
-      's3',
-      region,
-      (config) => new S3Client({ ...config, forcePathStyle: this.endpointOverridden }),
-    );
+  /**
+   * The client of any SDK v3 service class for a region, created on first use and reused: adaptive retries, the
+   * profile and the endpoint override of these options, and path-style addressing (S3) when the endpoint is
+   * overridden.
+   *
+   * @example
+   * clients.client(CloudFrontClient, 'us-east-1');
+   */
+  client<Client>(ClientClass: SdkClientClass<Client>, region: string): Client {
+    let byRegion = this.#cache.get(ClientClass);
+    if (!byRegion) {
+      byRegion = new Map();
+      this.#cache.set(ClientClass, byRegion);
+    }
+    let client = byRegion.get(region) as Client | undefined;
+    if (!client) {
+      client = new ClientClass(this.#config(region));
+      byRegion.set(region, client);
+    }
+    return client;
   }
 
-  lambda(region: string): LambdaClient {
-    return this.#client('lambda', region, (config) => new LambdaClient(config));
+  s3(region: string): S3Client {
+    return this.client(S3Client, region);
   }
 
   sts(region: string): STSClient {
-    return this.#client('sts', region, (config) => new STSClient(config));
+    return this.client(STSClient, region);
   }
 
   cloudtrail(region: string): CloudTrailClient {
-    return this.#client('cloudtrail', region, (config) => new CloudTrailClient(config));
+    return this.client(CloudTrailClient, region);
   }
 
   /**
@@ -63,28 +77,14 @@ export class AwsClients {
    * host a queue URL names: pick the region with `queueRegion(url)`.
    */
   sqs(region: string): SQSClient {
-    return this.#client(
-      'sqs',
-      region,
-      (config) => new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
-    );
+    return this.client(QueueUrlRegionSqsClient, region);
   }
 
   secretsManager(region: string): SecretsManagerClient {
-    return this.#client('secretsmanager', region, (config) => new SecretsManagerClient(config));
+    return this.client(SecretsManagerClient, region);
   }
 
-  #client<T>(service: string, region: string, create: (config: ClientConfig) => T): T {
-    const key = `${service}:${region}`;
-    let client = this.#cache.get(key) as T | undefined;
-    if (!client) {
-      client = create(this.#config(region));
-      this.#cache.set(key, client);
-    }
-    return client;
-  }
-
-  #config(region: string): ClientConfig {
+  #config(region: string): SdkClientConfig {
     const { profile, endpointUrl, maxAttempts = 8 } = this.#options;
     return {
       region,
@@ -92,14 +92,14 @@ export class AwsClients {
       maxAttempts,
       ...(profile ? { profile } : {}),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+      ...(this.endpointOverridden ? { forcePathStyle: true } : {}),
     };
   }
 }
 
-interface ClientConfig {
-  region: string;
-  retryMode: 'adaptive';
-  maxAttempts: number;
-  profile?: string;
-  endpoint?: string;
+/** An SQS client that never sends to the host a queue URL names. */
+class QueueUrlRegionSqsClient extends SQSClient {
+  constructor(config: SdkClientConfig) {
+    super({ ...config, useQueueUrlAsEndpoint: false });
+  }
 }

@@ -5,7 +5,7 @@ import type { BaselineManifest, Hashed } from '../store/records.js';
 import type { Gap } from '../types/resource.js';
 import { type CaptureEngine, requireDefinition } from './engine.js';
 import type { CaptureOutcome } from './outcome.js';
-import { childListing, Sweeper, topLevelListing } from './sweep.js';
+import { childListings, Sweeper, topLevelListing } from './sweep.js';
 import type { CaptureFailure, TypeTally } from './tally.js';
 
 /** Captures a baseline keeps in flight at once by default. */
@@ -65,9 +65,11 @@ export async function runBaseline(engine: CaptureEngine, options: BaselineOption
   const counters = { ...engine.context.counters };
   const definitions = selectDefinitions(engine.registry, options.types);
   const sweepChildren = (parent: ResourceDefinition) => async (outcome: CaptureOutcome) => {
-    const listing = childListing(parent, outcome);
-    if (listing && parent.children)
-      await sweeper.sweep(listing, parent.children.list(engine.context, listing.parentId, listing.region));
+    await Promise.all(
+      childListings(parent, outcome).map(({ listing, children }) =>
+        sweeper.sweep(listing, children.list(engine.context, listing.parentId, listing.region)),
+      ),
+    );
   };
   await Promise.all(
     definitions.flatMap((definition) =>

@@ -1,5 +1,6 @@
-import type { LimitFunction } from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
+import type { AwsService } from '../resources/service.js';
+import type { CallLimit } from './call-limits.js';
 import type { ContentStore } from './content-store.js';
 
 /** Which S3 objects have their content captured. */
@@ -24,10 +25,19 @@ export interface CaptureCounters {
 export interface CaptureContext {
   /** The account being captured. */
   readonly account: string;
+  /** The region of account-level calls; its partition decides where global services are reached. */
+  readonly homeRegion: string;
   readonly clients: AwsClients;
   readonly content: ContentStore;
-  /** Concurrency limiter of a service (`s3`, `lambda`, `s3-content`): wrap each AWS call in it. */
-  limit(service: string): LimitFunction;
+  /**
+   * The client of a service for a region; for `global`, the client of the service's global endpoint in the home
+   * region's partition.
+   */
+  client<Client>(service: AwsService<Client>, region: string): Client;
+  /** The rate and concurrency limit of a service: wrap each AWS call in it. */
+  limit(service: AwsService): CallLimit;
+  /** Content downloads in flight (object bodies, code zips): bounds memory and temporary files. */
+  readonly downloads: CallLimit;
   readonly objects: ObjectSelection;
   /** Objects larger than this are downloaded in ranged parts of this size. */
   readonly partSize: number;

@@ -1,14 +1,16 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
-import { CauseKind, DEFAULT_PART_SIZE, DEFAULT_SERVICE_CONCURRENCY } from '../constants.js';
+import { CauseKind, DEFAULT_PART_SIZE, DOWNLOADS_IN_FLIGHT } from '../constants.js';
 import { describeProblem, UnknownResourceTypeError } from '../errors.js';
+import { endpointRegion, type RateLimit } from '../resources/service.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
 import type { VersionDraft, VersionStore } from '../store/version-store.js';
 import type { BlobRefs, ResourceRef } from '../types/resource.js';
+import { ServiceLimits } from './call-limits.js';
 import type { ContentStore } from './content-store.js';
 import {
   type CaptureContext,
@@ -33,8 +35,8 @@ export interface CaptureEngineOptions {
   readonly objects?: ObjectSelection;
   /** @default 8 MiB */
   readonly partSize?: number;
-  /** AWS calls in flight per service. @default DEFAULT_SERVICE_CONCURRENCY */
-  readonly concurrency?: Readonly<Record<string, number>>;
+  /** Rate limits replacing a service's declared ones, by service name (`{ route53: { requestsPerSecond: 2 } }`). */
+  readonly rateLimits?: Readonly<Record<string, Partial<RateLimit>>>;
   /** @default () => new Date() */
   readonly now?: () => Date;
   /** Called after every capture, for progress displays. */
@@ -62,20 +64,18 @@ export class CaptureEngine {
     this.#now = options.now ?? (() => new Date());
     this.#onCapture = options.onCapture;
     const counters: CaptureCounters = { bytesDownloaded: 0, bytesStored: 0, bytesDeduplicated: 0 };
-    const limits = new Map<string, LimitFunction>();
-    const concurrency = { ...DEFAULT_SERVICE_CONCURRENCY, ...options.concurrency };
+    const limits = new ServiceLimits(options.rateLimits);
+    const homeRegion = options.homeRegion ?? 'us-east-1';
+    const downloads = pLimit(DOWNLOADS_IN_FLIGHT);
     this.context = {
       account,
+      homeRegion,
       clients: options.clients,
       content: countingContent(options.store.content, counters),
-      limit: (service) => {
-        let limit = limits.get(service);
-        if (!limit) {
-          limit = pLimit(concurrency[service] ?? 4);
-          limits.set(service, limit);
-        }
-        return limit;
-      },
+      client: (service, region) =>
+        options.clients.client(service.client, endpointRegion(service, region, homeRegion)),
+      limit: (service) => limits.of(service),
+      downloads: (fn) => downloads(() => fn()),
       objects: withStoreBucketExcluded(options.objects ?? {}, options.store.ownBucket),
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       counters,

@@ -1,5 +1,5 @@
 import { classifyAwsError, errorCode, errorMessage, gapKindOf } from '../aws/classify.js';
-import type { ResourceDefinition } from '../resources/types.js';
+import type { ChildSpec, ResourceDefinition } from '../resources/types.js';
 import { resourceKey } from '../store/layout.js';
 import type { ManifestEntry, VersionCause } from '../store/records.js';
 import type { Gap, ListedResource, ResourceRef } from '../types/resource.js';
@@ -43,14 +43,28 @@ export function topLevelListing(definition: ResourceDefinition, region: string):
 }
 
 /**
- * The listing of a captured resource's children, when it has any to sweep: it exists, or it was just found
- * deleted (its stored children are then confirmed deleted too).
+ * The listings of a captured resource's children, one per child type, when it has any to sweep: it exists, or
+ * it was just found deleted (its stored children are then confirmed deleted too).
  */
-export function childListing(parent: ResourceDefinition, outcome: CaptureOutcome): ChildListing | undefined {
-  const children = parent.children;
-  if (!children || (outcome.status !== 'unchanged' && outcome.status !== 'appended')) return undefined;
+export function childListings(
+  parent: ResourceDefinition,
+  outcome: CaptureOutcome,
+): Array<{ readonly listing: ChildListing; readonly children: ChildSpec }> {
+  if (outcome.status !== 'unchanged' && outcome.status !== 'appended') return [];
   const { id, region } = outcome.resource;
-  return { type: children.type, region, operation: children.listOperation, parentId: id };
+  return (parent.children ?? []).map((children) => ({
+    listing: { type: children.type, region, operation: children.listOperation, parentId: id },
+    children,
+  }));
+}
+
+/** How the children of a type are listed, from the definition of their parent type. */
+export function childrenOf(definitions: readonly ResourceDefinition[], type: string): ChildSpec | undefined {
+  for (const definition of definitions) {
+    const listing = definition.children?.find((children) => children.type === type);
+    if (listing) return listing;
+  }
+  return undefined;
 }
 
 /** Orders ids as S3 lists keys: by their UTF-8 bytes. */

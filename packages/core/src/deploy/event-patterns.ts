@@ -1,13 +1,9 @@
-import { S3_OBJECT_TYPE } from '../resources/s3-shared.js';
 import type { ResourceDefinition } from '../resources/types.js';
 
 /** The EventBridge detail type of CloudTrail records ("AWS API Call via CloudTrail"). */
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
-/** The EventBridge detail types of S3's own object notifications that Tidemark captures. */
-export const OBJECT_CHANGE_DETAIL_TYPES = ['Object Created', 'Object Deleted'] as const;
-
-/** In a list of tracked buckets: every bucket. */
+/** In a list of tracked values (buckets): every one. */
 export const ALL_BUCKETS = '*';
 
 /** EventBridge's default quota on the size of one event pattern, in characters. */
@@ -104,41 +100,60 @@ export function apiCallPatterns(
   );
 }
 
-/** Options of {@link objectChangePatterns}. */
-export interface ObjectChangeOptions {
-  /** A bucket never tracked, even with {@link ALL_BUCKETS}: the store's own. */
-  readonly excludeBucket?: string;
+/** Options of {@link notificationPatterns}. */
+export interface NotificationPatternOptions {
+  /**
+   * For a notification declared with a `filterField` (S3's `bucket.name`), the values tracked, by EventBridge
+   * source: `{ 'aws.s3': ['media', 'site.com'] }`, or {@link ALL_BUCKETS} for every one. @default every value
+   */
+  readonly tracked?: Readonly<Record<string, readonly string[]>>;
+  /** A value never tracked, even with {@link ALL_BUCKETS}, by source: the store's own bucket. */
+  readonly excluded?: Readonly<Record<string, string>>;
   /** @default MAX_EVENT_PATTERN_LENGTH */
   readonly maxLength?: number;
 }
 
 /**
- * EventBridge patterns matching S3's "Object Created" and "Object Deleted" notifications of the tracked buckets
- * ({@link ALL_BUCKETS} for every bucket but `excludeBucket`). None when no bucket is tracked or S3 objects are
- * not among the definitions. Pure.
+ * EventBridge patterns matching the service notifications the definitions capture (`changes: true`), such as
+ * S3's "Object Created" and "Object Deleted": one per source and detail types, narrowed to the tracked values of
+ * its `filterField` (none when no value is tracked). Pure.
  *
  * @example
- * objectChangePatterns(registry, ['*'], { excludeBucket: 'tidemark-store' })[0]?.detail;
+ * notificationPatterns(registry, { tracked: { 'aws.s3': ['*'] }, excluded: { 'aws.s3': 'tidemark-store' } })[0]?.detail;
  * // { bucket: { name: [{ 'anything-but': 'tidemark-store' }] } }
  */
-export function objectChangePatterns(
+export function notificationPatterns(
   definitions: readonly ResourceDefinition[],
-  buckets: readonly string[],
-  options: ObjectChangeOptions = {},
+  options: NotificationPatternOptions = {},
 ): EventPattern[] {
-  if (!definitions.some((definition) => definition.type === S3_OBJECT_TYPE)) return [];
-  const { excludeBucket, maxLength = MAX_EVENT_PATTERN_LENGTH } = options;
-  const pattern = (detail?: EventPattern['detail']): EventPattern => ({
-    source: ['aws.s3'],
-    'detail-type': [...OBJECT_CHANGE_DETAIL_TYPES],
-    ...(detail ? { detail } : {}),
-  });
-  if (buckets.includes(ALL_BUCKETS))
-    return [
-      pattern(
-        excludeBucket === undefined ? undefined : { bucket: { name: [{ 'anything-but': excludeBucket }] } },
-      ),
-    ];
-  const named = [...new Set(buckets)].filter((bucket) => bucket !== excludeBucket).sort();
-  return chunked(named, (chunk) => pattern({ bucket: { name: chunk } }), maxLength);
+  const { maxLength = MAX_EVENT_PATTERN_LENGTH } = options;
+  return definitions.flatMap((definition) =>
+    (definition.notifications ?? [])
+      .filter((spec) => spec.changes)
+      .flatMap((spec) => {
+        const pattern = (detail?: EventPattern['detail']): EventPattern => ({
+          source: [spec.source],
+          'detail-type': [...spec.detailTypes],
+          ...(detail ? { detail } : {}),
+        });
+        if (!spec.filterField) return [pattern()];
+        const tracked = options.tracked?.[spec.source] ?? [ALL_BUCKETS];
+        const excluded = options.excluded?.[spec.source];
+        if (tracked.includes(ALL_BUCKETS))
+          return [
+            pattern(
+              excluded === undefined ? undefined : nested(spec.filterField, [{ 'anything-but': excluded }]),
+            ),
+          ];
+        const named = [...new Set(tracked)].filter((value) => value !== excluded).sort();
+        return chunked(named, (chunk) => pattern(nested(spec.filterField as string, chunk)), maxLength);
+      }),
+  );
+}
+
+/** `{ bucket: { name: values } }` for the path `bucket.name`. */
+function nested(path: string, values: readonly unknown[]): Readonly<Record<string, unknown>> {
+  return path.split('.').reduceRight<unknown>((inner, step) => ({ [step]: inner }), values) as Readonly<
+    Record<string, unknown>
+  >;
 }

@@ -14,9 +14,8 @@ export {
   eventBridgeSource,
   eventNameMatchers,
   MAX_EVENT_PATTERN_LENGTH,
-  OBJECT_CHANGE_DETAIL_TYPES,
-  type ObjectChangeOptions,
-  objectChangePatterns,
+  type NotificationPatternOptions,
+  notificationPatterns,
 } from './event-patterns.js';
 export { readActions, uncoveredActions } from './permissions.js';
 export { type DeploymentRegions, definitionsEmittingIn, forwardingRegions } from './regions.js';

@@ -9,7 +9,7 @@ import type { ResourceDefinition } from '../resources/types.js';
  * registryServices(); // ['s3', 'lambda']
  */
 export function registryServices(definitions: readonly ResourceDefinition[] = registry): string[] {
-  return [...new Set(definitions.map((definition) => definition.service))];
+  return [...new Set(definitions.map((definition) => definition.service.name))];
 }
 
 /**
@@ -27,5 +27,5 @@ export function definitionsOfServices(
   const unknown = services.filter((service) => !known.includes(service));
   if (unknown.length > 0)
     throw new InputError(`unknown service ${unknown.join(', ')}, expected one of ${known.join(', ')}`);
-  return definitions.filter((definition) => services.includes(definition.service));
+  return definitions.filter((definition) => services.includes(definition.service.name));
 }

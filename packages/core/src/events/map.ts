@@ -1,6 +1,6 @@
 import { GLOBAL_REGION } from '../constants.js';
 import { definitionsForEventSource, registry } from '../resources/registry.js';
-import type { ResourceDefinition } from '../resources/types.js';
+import type { NotificationSpec, ResourceDefinition } from '../resources/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
 import type { ResourceRef } from '../types/resource.js';
 import { baseEventName, isReadOnlyName } from './event-name.js';
@@ -8,6 +8,7 @@ import {
   type ChangeEvent,
   type EventCause,
   type MappedEvent,
+  type ServiceNotification,
   SkipReason,
   type SkipReasonCode,
 } from './types.js';
@@ -17,8 +18,6 @@ export interface MapOptions {
   /** Account used when an event names none (no `recipientAccountId`, envelope account or identity). */
   readonly defaultAccount?: string;
 }
-
-const S3_OBJECT_TYPE = 'AWS::S3::Object';
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -37,6 +36,24 @@ export function normaliseEventTime(value: unknown): string | undefined {
   const [, date, time, fraction = '', zone = 'Z'] = match;
   const parsed = new Date(`${date}T${time}${fraction.slice(0, 4)}${zone.toUpperCase()}`);
   return Number.isNaN(parsed.getTime()) ? undefined : parsed.toISOString();
+}
+
+/**
+ * The region of a record: `awsRegion`, else its EventBridge envelope's, else the region of a resource ARN it names
+ * (`resources[].ARN`), else the one in the endpoint host it called (`acm.us-west-2.amazonaws.com`).
+ */
+function regionOf(record: CloudTrailRecord, envelopeRegion: string | undefined): string | undefined {
+  const fromArns = Array.isArray(record.resources)
+    ? record.resources
+        .map((resource) => nonEmpty(resource?.ARN)?.split(':')[3])
+        .find((region) => region !== undefined && region !== '')
+    : undefined;
+  const tls = record.tlsDetails as { clientProvidedHostHeader?: unknown } | undefined;
+  const host = nonEmpty(tls?.clientProvidedHostHeader);
+  const fromHost = host
+    ? /^[a-z0-9-]+\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com$/.exec(host)?.[1]
+    : undefined;
+  return nonEmpty(record.awsRegion) ?? envelopeRegion ?? fromArns ?? fromHost;
 }
 
 /** Who made a call: the identity's ARN, else the service that invoked it, its principal id or its type. */
@@ -178,46 +195,91 @@ function mapCloudTrail(
 
   const account = accountOf(record, event.account, options);
   if (!account) return skipped(source, SkipReason.UNRESOLVABLE, `${call} names no account`, cause);
-  const awsRegion = nonEmpty(record.awsRegion) ?? event.region;
+  const awsRegion = regionOf(record, event.region);
 
   const resources: ResourceRef[] = [];
+  let regionMissing = false;
   for (const definition of handling) {
     const region = definition.scope === 'global' ? GLOBAL_REGION : awsRegion;
-    if (!region) continue;
-    for (const id of idsOf(definition, name, record))
-      resources.push({ account, region, type: definition.type, id });
+    const ids = idsOf(definition, name, record);
+    if (!region) regionMissing ||= ids.length > 0;
+    else for (const id of ids) resources.push({ account, region, type: definition.type, id });
   }
   if (resources.length === 0) {
-    return skipped(source, SkipReason.UNRESOLVABLE, `${call} does not say which resource it changed`, cause);
+    const why = regionMissing ? 'does not say in which region' : 'does not say which resource';
+    return skipped(source, SkipReason.UNRESOLVABLE, `${call} ${why} it changed`, cause);
   }
   return { source, cause, resources };
 }
 
-function mapS3Notification(
-  event: Extract<ChangeEvent, { kind: 's3-notification' }>,
+/** The definitions declaring a notification, with the declaration. */
+function notificationHandlers(
+  event: ServiceNotification,
+  definitions: readonly ResourceDefinition[],
+): Array<{ readonly definition: ResourceDefinition; readonly spec: NotificationSpec }> {
+  return definitions.flatMap((definition) =>
+    (definition.notifications ?? [])
+      .filter(
+        (spec) => spec.source === event.eventBridgeSource && spec.detailTypes.includes(event.detailType),
+      )
+      .map((spec) => ({ definition, spec })),
+  );
+}
+
+function mapNotification(
+  event: ServiceNotification,
   definitions: readonly ResourceDefinition[],
   options: MapOptions,
 ): MappedEvent {
+  const call = `${event.eventBridgeSource} "${event.detailType}"`;
+  const handlers = notificationHandlers(event, definitions);
+  const [first] = handlers;
+  const named = first?.spec.cause?.(event) ?? {};
   const cause = eventCause(
-    event.reason ?? event.detailType,
+    named.eventName ?? event.detailType,
     event.id,
     normaliseEventTime(event.time),
-    event.requester,
+    named.principal,
   );
-  const call = `S3 "${event.detailType}"`;
-  const definition = definitions.find((candidate) => candidate.type === S3_OBJECT_TYPE);
-  if (!definition)
-    return skipped(event.source, SkipReason.UNSUPPORTED, `${call}: S3 objects are not captured`, cause);
+  if (!first)
+    return skipped(event.source, SkipReason.NOT_A_CHANGE, `${call} is not a change Tidemark captures`, cause);
   const account = nonEmpty(event.account) ?? nonEmpty(options.defaultAccount);
   if (!account) return skipped(event.source, SkipReason.UNRESOLVABLE, `${call} names no account`, cause);
-  if (!event.region || !event.bucket || !event.key) {
-    return skipped(event.source, SkipReason.UNRESOLVABLE, `${call} names no region, bucket or key`, cause);
+  const resources: ResourceRef[] = [];
+  const notices: string[] = [];
+  for (const { definition, spec } of handlers) {
+    const region = definition.scope === 'global' ? GLOBAL_REGION : nonEmpty(event.region);
+    const ids = notificationIds(spec, event);
+    if (!spec.changes) {
+      notices.push(...ids);
+      continue;
+    }
+    if (!region) continue;
+    for (const id of ids) resources.push({ account, region, type: definition.type, id });
   }
-  return {
-    source: event.source,
+  if (resources.length > 0) return { source: event.source, cause, resources };
+  if (notices.length > 0)
+    return skipped(
+      event.source,
+      SkipReason.NOT_A_CHANGE,
+      `${call} for ${notices.join(', ')}: nothing changed`,
+      cause,
+    );
+  return skipped(
+    event.source,
+    SkipReason.UNRESOLVABLE,
+    `${call} does not say which resource it concerns`,
     cause,
-    resources: [{ account, region: event.region, type: definition.type, id: `${event.bucket}/${event.key}` }],
-  };
+  );
+}
+
+/** Identifiers a notification names: strings only, never empty, each once. A declaration that throws names none. */
+function notificationIds(spec: NotificationSpec, event: ServiceNotification): string[] {
+  try {
+    return [...new Set(spec.ids(event).filter((id) => typeof id === 'string' && id !== ''))];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -235,8 +297,8 @@ export function mapEvent(
   switch (event.kind) {
     case 'cloudtrail':
       return mapCloudTrail(event, definitions, options);
-    case 's3-notification':
-      return mapS3Notification(event, definitions, options);
+    case 'notification':
+      return mapNotification(event, definitions, options);
     case 'other':
       return skipped(
         event.source,

@@ -474,7 +474,7 @@ function collectObject(value: JsonRecord, out: Drafts, depth: number, place: Pla
   out.push(malformed(place, `JSON object in none of the accepted shapes (keys: ${keys || 'none'})`));
 }
 
-/** An EventBridge event: a CloudTrail API call, an S3 object notification, or something else. */
+/** An EventBridge event: a CloudTrail API call, or a service's own notification. */
 function fromEnvelope(envelope: JsonRecord, detailType: string, place: Place): Draft {
   const detail = envelope.detail;
   const account = nonEmpty(envelope.account);
@@ -490,30 +490,22 @@ function fromEnvelope(envelope: JsonRecord, detailType: string, place: Place): D
       ...(region ? { region } : {}),
     };
   }
-  if (envelope.source === 'aws.s3' && detailType.startsWith('Object ')) {
-    const bucket = isRecord(detail) && isRecord(detail.bucket) ? nonEmpty(detail.bucket.name) : undefined;
-    const key = isRecord(detail) && isRecord(detail.object) ? nonEmpty(detail.object.key) : undefined;
-    if (!isRecord(detail) || !bucket || !key)
-      return malformed(place, `"${echo(detailType)}" S3 event without bucket or key`);
-    return withDefined({
-      kind: 's3-notification',
-      detailType,
-      account,
-      region,
-      time: nonEmpty(envelope.time),
-      id: nonEmpty(envelope.id),
-      bucket,
-      key,
-      reason: nonEmpty(detail.reason),
-      requester: nonEmpty(detail.requester),
-    });
-  }
-  const source = echo(nonEmpty(envelope.source) ?? 'unknown source');
-  return {
-    kind: 'other',
-    reason: SkipReason.NOT_A_CHANGE,
-    detail: `${place.where}${source} "${echo(detailType)}" is not an API call or an object change`,
-  };
+  const eventBridgeSource = nonEmpty(envelope.source);
+  if (!eventBridgeSource || !isRecord(detail))
+    return malformed(place, `"${echo(detailType)}" event without a source or a detail object`);
+  return withDefined({
+    kind: 'notification',
+    eventBridgeSource,
+    detailType,
+    detail,
+    resources: Array.isArray(envelope.resources)
+      ? envelope.resources.filter((resource): resource is string => typeof resource === 'string')
+      : [],
+    account,
+    region,
+    time: nonEmpty(envelope.time),
+    id: nonEmpty(envelope.id),
+  });
 }
 
 /** A native S3 event notification record (S3 → SQS/SNS/Lambda), keys URL-encoded. */
@@ -536,20 +528,29 @@ function fromS3Record(record: JsonRecord, place: Place): Draft {
       : `Object ${eventName}`;
   const identity = isRecord(record.userIdentity) ? nonEmpty(record.userIdentity.principalId) : undefined;
   return withDefined({
-    kind: 's3-notification',
+    kind: 'notification',
+    eventBridgeSource: 'aws.s3',
     detailType,
+    detail: definedFields({
+      bucket: { name: bucket },
+      object: { key },
+      reason: eventName || undefined,
+      requester: identity,
+    }),
+    resources: [],
     region: nonEmpty(record.awsRegion),
     time: nonEmpty(record.eventTime),
-    bucket,
-    key,
-    reason: eventName || undefined,
-    requester: identity,
   });
 }
 
 /** Drops `undefined` fields, so optional fields are absent rather than present and undefined. */
 function withDefined<T extends object>(value: T): Draft {
+  return definedFields(value) as unknown as Draft;
+}
+
+/** The fields of an object that are not `undefined`. */
+function definedFields(value: object): Record<string, unknown> {
   const defined: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) if (item !== undefined) defined[key] = item;
-  return defined as unknown as Draft;
+  return defined;
 }

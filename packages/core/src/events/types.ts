@@ -34,21 +34,7 @@ export type ChangeEvent =
       readonly region?: string;
       readonly source: string;
     }
-  | {
-      readonly kind: 's3-notification';
-      /** `Object Created` or `Object Deleted`. */
-      readonly detailType: string;
-      readonly account?: string;
-      readonly region?: string;
-      readonly time?: string;
-      readonly id?: string;
-      readonly bucket: string;
-      readonly key: string;
-      /** `reason` of the notification (`PutObject`, `DeleteObject`, `Lifecycle Expiration`). */
-      readonly reason?: string;
-      readonly requester?: string;
-      readonly source: string;
-    }
+  | ServiceNotification
   /** Input that parsed as JSON but is not a change event, or did not parse at all. */
   | {
       readonly kind: 'other';
@@ -59,6 +45,26 @@ export type ChangeEvent =
       readonly line?: number;
       readonly source: string;
     };
+
+/**
+ * A service's own EventBridge event that is not a CloudTrail record: S3's "Object Created", ACM's "ACM Certificate
+ * Approaching Expiration". Native S3 event notifications (S3 to SQS) arrive in this shape too. The definition that
+ * declares its source and detail type (`notifications`) says which resources it names.
+ */
+export interface ServiceNotification {
+  readonly kind: 'notification';
+  /** EventBridge `source`, e.g. `aws.s3`. */
+  readonly eventBridgeSource: string;
+  readonly detailType: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** The envelope's `resources` (ARNs). */
+  readonly resources: readonly string[];
+  readonly account?: string;
+  readonly region?: string;
+  readonly time?: string;
+  readonly id?: string;
+  readonly source: string;
+}
 
 /** Who made a change and when, as recorded with the versions it causes. */
 export interface EventCause {

@@ -2,7 +2,8 @@ import { BASELINE_IN_FLIGHT, type ManifestSummary, manifestSummary } from '../ca
 import type { CaptureEngine } from '../capture/engine.js';
 import type { CaptureOutcome } from '../capture/outcome.js';
 import {
-  childListing,
+  childListings,
+  childrenOf,
   compareIds,
   type SweepBounds,
   type SweepEnd,
@@ -124,14 +125,13 @@ function sweepSlice(
     if (definition.listedByParent)
       throw new InputError(`invalid work item: ${item.type} is listed with its parent, not on its own`);
     const spawnChildren = async (outcome: CaptureOutcome) => {
-      const listing = childListing(definition, outcome);
-      if (listing)
+      for (const { listing } of childListings(definition, outcome))
         spawn(sliceFor(item.label, { type: listing.type, region: listing.region, parent: listing.parentId }));
     };
     const listed = inIdOrder(definition.list(engine.context, item.region), item.after);
     return sweeper.sweep(topLevelListing(definition, item.region), listed, bounds, spawnChildren);
   }
-  const children = engine.registry.find((definition) => definition.children?.type === item.type)?.children;
+  const children = childrenOf(engine.registry, item.type);
   if (!children) throw new InputError(`invalid work item: ${item.type} is not listed by a parent type`);
   const listing = {
     type: item.type,

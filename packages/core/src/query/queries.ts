@@ -232,7 +232,7 @@ export async function showResource(
   return { entry, document: entry.document ? await readVersionDocument(store, entry) : null };
 }
 
-const TYPED_REFERENCE = /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+):(.+)$/;
+const TYPED_REFERENCE = /^([A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+):(.+)$/;
 
 /**
  * Finds the resource a user means: `AWS::Type::Name:id` or a bare id, optionally in a region.

@@ -16,6 +16,7 @@ import { partValue, readPart } from '../capture/read-part.js';
 import { GapKind, UNKNOWN_MARKER } from '../constants.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
 import { lambdaFunctionName } from './arn.js';
+import { lambdaService } from './services.js';
 import {
   collectPages,
   countBytes,
@@ -108,8 +109,8 @@ const URL_CONFIG_FIELDS = [
 ] as const;
 
 async function* listFunctions(ctx: CaptureContext, region: string): AsyncGenerator<ListedResource> {
-  const client = ctx.clients.lambda(region);
-  for await (const page of limitedPages(ctx.limit('lambda'), paginateListFunctions({ client }, {}))) {
+  const client = ctx.client(lambdaService, region);
+  for await (const page of limitedPages(ctx.limit(lambdaService), paginateListFunctions({ client }, {}))) {
     for (const fn of page.Functions ?? []) {
       if (fn.FunctionName) yield { id: fn.FunctionName };
     }
@@ -145,7 +146,7 @@ async function storeCode(
   if (url === undefined) return failed('NoCodeLocation', 'GetFunction returned no code location');
   if (typeof url !== 'string') return { gap: url };
   try {
-    const stored = await ctx.limit('s3-content')(async () => {
+    const stored = await ctx.downloads(async () => {
       const response = await fetch(url);
       if (!response.ok || !response.body) {
         await response.body?.cancel();
@@ -183,8 +184,8 @@ class CodeDownloadError extends Error {
 
 async function describeFunction(ctx: CaptureContext, name: string, region: string): Promise<Described> {
   const spec = { type: TYPE, region, id: name };
-  const client = ctx.clients.lambda(region);
-  const limit = ctx.limit('lambda');
+  const client = ctx.client(lambdaService, region);
+  const limit = ctx.limit(lambdaService);
 
   const fn = await readPart({ ...spec, operation: 'lambda:GetFunction' }, () =>
     limit(() => client.send(new GetFunctionCommand({ FunctionName: name }))),
@@ -295,7 +296,7 @@ async function describeFunction(ctx: CaptureContext, name: string, region: strin
  */
 export const lambdaFunction: ResourceDefinition = {
   type: TYPE,
-  service: 'lambda',
+  service: lambdaService,
   eventSource: 'lambda.amazonaws.com',
   scope: 'regional',
   listOperation: 'lambda:ListFunctions',

@@ -33,6 +33,7 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
+import { s3Service } from './services.js';
 import { limitedPages, parsePolicy, pick, stringField, tagsAsMap, toJson, toJsonObject } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
 
@@ -63,15 +64,12 @@ const BUCKET_EVENTS = [
   'PutBucketCors',
   'DeleteBucketCors',
   'PutBucketLifecycle',
-  'PutBucketLifecycleConfiguration',
   'DeleteBucketLifecycle',
   'PutBucketLogging',
   'PutBucketNotification',
-  'PutBucketNotificationConfiguration',
   'PutBucketReplication',
   'DeleteBucketReplication',
   'PutObjectLockConfiguration',
-  'PutBucketObjectLockConfiguration',
   'PutBucketTagging',
   'DeleteBucketTagging',
   'PutBucketPublicAccessBlock',
@@ -193,8 +191,8 @@ const BUCKET_PARTS: readonly BucketPart<unknown>[] = [
 ];
 
 async function* listBuckets(ctx: CaptureContext, region: string): AsyncGenerator<ListedResource> {
-  const client = ctx.clients.s3(region);
-  for await (const page of limitedPages(ctx.limit('s3'), paginateListBuckets({ client }, {}))) {
+  const client = ctx.client(s3Service, region);
+  for await (const page of limitedPages(ctx.limit(s3Service), paginateListBuckets({ client }, {}))) {
     for (const bucket of page.Buckets ?? []) {
       if (!bucket.Name) continue;
       // A bucket whose region cannot be learnt (both lookups denied) cannot be placed, so it is not listed.
@@ -207,13 +205,15 @@ async function* listBuckets(ctx: CaptureContext, region: string): AsyncGenerator
 async function describeBucket(ctx: CaptureContext, bucket: string, region: string) {
   const spec = { type: S3_BUCKET_TYPE, region, id: bucket };
   const location = await readPart({ ...spec, operation: 's3:GetBucketLocation' }, () =>
-    ctx.limit('s3')(() => ctx.clients.s3(region).send(new GetBucketLocationCommand({ Bucket: bucket }))),
+    ctx.limit(s3Service)(() =>
+      ctx.client(s3Service, region).send(new GetBucketLocationCommand({ Bucket: bucket })),
+    ),
   );
   if (location.state === 'not-found') return { status: 'not-found' } as const;
   if (location.state === 'gap') return { status: 'gap', gap: location.gap } as const;
   const actualRegion =
     location.state === 'ok' ? regionFromLocation(location.value.LocationConstraint) : region;
-  const client = ctx.clients.s3(actualRegion);
+  const client = ctx.client(s3Service, actualRegion);
 
   const outcomes: PartOutcome<unknown>[] = await Promise.all(
     BUCKET_PARTS.map((bucketPart) =>
@@ -223,7 +223,7 @@ async function describeBucket(ctx: CaptureContext, bucket: string, region: strin
           operation: bucketPart.operation,
           ...(bucketPart.absentCodes ? { absentCodes: bucketPart.absentCodes } : {}),
         },
-        () => ctx.limit('s3')(() => bucketPart.call(client, bucket)),
+        () => ctx.limit(s3Service)(() => bucketPart.call(client, bucket)),
       ),
     ),
   );
@@ -250,7 +250,7 @@ async function* listObjects(
   after?: string,
 ): AsyncGenerator<ListedResource> {
   if (!bucketSelected(ctx.objects, bucket)) return;
-  const client = ctx.clients.s3(region);
+  const client = ctx.client(s3Service, region);
   const startAfter = after === undefined ? undefined : splitObjectId(after).key;
   for (const prefix of listingPrefixes(ctx.objects, bucket)) {
     const input = {
@@ -258,7 +258,7 @@ async function* listObjects(
       ...(prefix ? { Prefix: prefix } : {}),
       ...(startAfter ? { StartAfter: startAfter } : {}),
     };
-    for await (const page of limitedPages(ctx.limit('s3'), paginateListObjectsV2({ client }, input))) {
+    for await (const page of limitedPages(ctx.limit(s3Service), paginateListObjectsV2({ client }, input))) {
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || !objectSelected(ctx.objects, bucket, object.Key)) continue;
         yield {
@@ -278,7 +278,7 @@ async function* listObjects(
  */
 export const s3Bucket: ResourceDefinition = {
   type: S3_BUCKET_TYPE,
-  service: 's3',
+  service: s3Service,
   eventSource: S3_EVENT_SOURCE,
   scope: 'regional',
   listOperation: 's3:ListAllMyBuckets',
@@ -288,7 +288,7 @@ export const s3Bucket: ResourceDefinition = {
     ...BUCKET_PARTS.map((bucketPart) => bucketPart.operation),
     's3:ListBucket',
   ],
-  volatile: ['Acl.Owner.DisplayName', 'Acl.Grants.*.Grantee.DisplayName'],
+  volatile: [],
   secrets: [],
   events: Object.fromEntries(BUCKET_EVENTS.map((name) => [name, bucketFromRecord])),
   list: listBuckets,
@@ -301,5 +301,13 @@ export const s3Bucket: ResourceDefinition = {
     if (tags !== undefined) normalised.Tags = tags;
     return normalised;
   },
-  children: { type: S3_OBJECT_TYPE, listOperation: 's3:ListBucket', list: listObjects },
+  children: [
+    {
+      type: S3_OBJECT_TYPE,
+      listOperation: 's3:ListBucket',
+      order: 'utf8-ascending',
+      ids: 'parent-prefixed',
+      list: listObjects,
+    },
+  ],
 };

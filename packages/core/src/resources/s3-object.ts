@@ -23,6 +23,7 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
+import { s3Service } from './services.js';
 import { countBytes, field, pick, stringField, tagsAsMap, toJson } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
 
@@ -154,7 +155,7 @@ async function downloadContent(
   region: string,
   head: HeadObjectOutput,
 ) {
-  const client = ctx.clients.s3(region);
+  const client = ctx.client(s3Service, region);
   const size = head.ContentLength ?? 0;
   const base = {
     Bucket: bucket,
@@ -163,7 +164,9 @@ async function downloadContent(
     ...(head.ETag ? { IfMatch: head.ETag } : {}),
   };
   const get = (range?: string) =>
-    ctx.limit('s3')(() => client.send(new GetObjectCommand({ ...base, ...(range ? { Range: range } : {}) })));
+    ctx.limit(s3Service)(() =>
+      client.send(new GetObjectCommand({ ...base, ...(range ? { Range: range } : {}) })),
+    );
 
   async function* parts(): AsyncGenerator<Uint8Array> {
     if (size <= ctx.partSize) {
@@ -176,7 +179,7 @@ async function downloadContent(
     }
   }
 
-  return ctx.limit('s3-content')(() => ctx.content.putStream(parts()));
+  return ctx.downloads(() => ctx.content.putStream(parts()));
 }
 
 async function describeObject(
@@ -187,12 +190,12 @@ async function describeObject(
 ): Promise<Described> {
   const { bucket, key } = splitObjectId(id);
   const spec = { type: S3_OBJECT_TYPE, region, id };
-  const client = ctx.clients.s3(region);
+  const client = ctx.client(s3Service, region);
 
   // One retry when the object changes between HeadObject and GetObject (IfMatch fails).
   for (let attempt = 1; ; attempt++) {
     const head = await readPart({ ...spec, operation: 's3:GetObject' }, () =>
-      ctx.limit('s3')(() =>
+      ctx.limit(s3Service)(() =>
         client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
       ),
     );
@@ -204,7 +207,7 @@ async function describeObject(
     const tagging = await readPart(
       { ...spec, operation: version ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging' },
       () =>
-        ctx.limit('s3')(() =>
+        ctx.limit(s3Service)(() =>
           client.send(
             new GetObjectTaggingCommand({
               Bucket: bucket,
@@ -280,10 +283,28 @@ async function* noListing(): AsyncGenerator<ListedResource> {}
  */
 export const s3Object: ResourceDefinition = {
   type: S3_OBJECT_TYPE,
-  service: 's3',
+  service: s3Service,
   eventSource: S3_EVENT_SOURCE,
   scope: 'regional',
   listedByParent: true,
+  notifications: [
+    {
+      source: 'aws.s3',
+      detailTypes: ['Object Created', 'Object Deleted'],
+      changes: true,
+      filterField: 'bucket.name',
+      ids(event) {
+        const bucket = stringField(event.detail, 'bucket', 'name');
+        const key = stringField(event.detail, 'object', 'key');
+        return bucket && key ? [`${bucket}/${key}`] : [];
+      },
+      cause(event) {
+        const eventName = stringField(event.detail, 'reason');
+        const principal = stringField(event.detail, 'requester');
+        return { ...(eventName ? { eventName } : {}), ...(principal ? { principal } : {}) };
+      },
+    },
+  ],
   selected(ctx, id) {
     const slash = id.indexOf('/');
     return slash > 0 && objectSelected(ctx.objects, id.slice(0, slash), id.slice(slash + 1));

@@ -1,6 +1,7 @@
 import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { CaptureContext, ObjectSelection } from '../capture/context.js';
 import { readPart } from '../capture/read-part.js';
+import { s3Service } from './services.js';
 
 /** CloudFormation type names of the S3 definitions. */
 export const S3_BUCKET_TYPE = 'AWS::S3::Bucket';
@@ -46,15 +47,15 @@ async function askBucketRegion(
   bucket: string,
   viaRegion: string,
 ): Promise<string | undefined> {
-  const client = ctx.clients.s3(viaRegion);
+  const client = ctx.client(s3Service, viaRegion);
   const spec = { type: S3_BUCKET_TYPE, region: viaRegion, id: bucket };
   const location = await readPart({ ...spec, operation: 's3:GetBucketLocation' }, () =>
-    ctx.limit('s3')(() => client.send(new GetBucketLocationCommand({ Bucket: bucket }))),
+    ctx.limit(s3Service)(() => client.send(new GetBucketLocationCommand({ Bucket: bucket }))),
   );
   if (location.state === 'ok') return regionFromLocation(location.value.LocationConstraint);
   if (location.state === 'not-found') return undefined;
   const head = await readPart({ ...spec, operation: 's3:ListBucket' }, () =>
-    ctx.limit('s3')(() => client.send(new HeadBucketCommand({ Bucket: bucket }))),
+    ctx.limit(s3Service)(() => client.send(new HeadBucketCommand({ Bucket: bucket }))),
   );
   return head.state === 'ok' ? head.value?.BucketRegion : undefined;
 }

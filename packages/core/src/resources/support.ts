@@ -1,4 +1,4 @@
-import type { LimitFunction } from 'p-limit';
+import type { CallLimit } from '../capture/call-limits.js';
 import type { Json, JsonObject } from '../types/json.js';
 
 /**
@@ -48,7 +48,7 @@ export function pick(source: object | undefined, keys: readonly string[]): JsonO
  * Pages of an SDK paginator, each page request made inside `limit` so it counts against the service's
  * concurrency like any other call.
  */
-export async function* limitedPages<T>(limit: LimitFunction, pages: AsyncIterable<T>): AsyncGenerator<T> {
+export async function* limitedPages<T>(limit: CallLimit, pages: AsyncIterable<T>): AsyncGenerator<T> {
   const iterator = pages[Symbol.asyncIterator]();
   while (true) {
     const next = await limit(() => iterator.next());
@@ -59,7 +59,7 @@ export async function* limitedPages<T>(limit: LimitFunction, pages: AsyncIterabl
 
 /** All items of all pages, collected. */
 export async function collectPages<T, I>(
-  limit: LimitFunction,
+  limit: CallLimit,
   pages: AsyncIterable<T>,
   items: (page: T) => readonly I[] | undefined,
 ): Promise<I[]> {

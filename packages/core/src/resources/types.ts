@@ -1,4 +1,5 @@
 import type { CaptureContext } from '../capture/context.js';
+import type { ServiceNotification } from '../events/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
 import type {
   Described,
@@ -8,6 +9,7 @@ import type {
   PreviousCapture,
   Scope,
 } from '../types/resource.js';
+import type { AwsService } from './service.js';
 
 /**
  * Maps one CloudTrail record of a successful, mutating call to the identifiers it touched.
@@ -19,8 +21,8 @@ export type IdExtractor = (record: CloudTrailRecord) => readonly string[];
 export interface ResourceDefinition {
   /** CloudFormation type name, e.g. `AWS::Lambda::Function`. Unique in the registry. */
   readonly type: string;
-  /** The service group: names the SDK client and the concurrency limit (`s3`, `lambda`). */
-  readonly service: string;
+  /** The service: its SDK client, rate limit and (global services) endpoint. */
+  readonly service: AwsService;
   /** CloudTrail `eventSource` of the service, e.g. `lambda.amazonaws.com`. */
   readonly eventSource: string;
   readonly scope: Scope;
@@ -47,28 +49,59 @@ export interface ResourceDefinition {
    * selected is neither captured from events nor confirmed deleted by a baseline. @default every resource
    */
   selected?(ctx: CaptureContext, id: string): boolean;
-  /** Enumerates the resources of this type in one region (or once, for global services, with `global`). */
+  /**
+   * Events that are not CloudTrail records but a service's own EventBridge events (S3's "Object Created", ACM's
+   * "ACM Certificate Approaching Expiration"), each with the identifiers it names.
+   */
+  readonly notifications?: readonly NotificationSpec[];
+  /**
+   * Enumerates the resources of this type in one region, or once with `global` for a global type (its client then
+   * reaches the service's global endpoint: see `CaptureContext.client`).
+   */
   list(ctx: CaptureContext, region: string): AsyncIterable<ListedResource>;
   /** Reads one resource; `previous` lets content that did not change be reused instead of downloaded. */
   describe(ctx: CaptureContext, id: string, region: string, previous?: PreviousCapture): Promise<Described>;
   /** Pure: turns the raw document into its stored shape (parsed policies, SDK metadata dropped). */
   normalise(raw: JsonObject): JsonObject;
+  /** Child resources captured with this one in a baseline (a bucket's objects): any number of types. */
+  readonly children?: readonly ChildSpec[];
+}
+
+/**
+ * How a parent lists its children of one type. Two rules let a listing cut short be continued and let a baseline
+ * tell which children were deleted; the contract test checks both for every definition: children come in
+ * ascending UTF-8 byte order of id, and every child id starts with its parent's id and `/`.
+ */
+export interface ChildSpec {
+  readonly type: string;
+  /** The IAM action the child listing depends on. */
+  readonly listOperation: string;
+  /** The order children are listed in: ascending UTF-8 bytes of their ids. */
+  readonly order: 'utf8-ascending';
+  /** Every child id is `<parent id>/<child part>`. */
+  readonly ids: 'parent-prefixed';
+  /** The parent's children in the declared order, only those after `after` when given. */
+  list(ctx: CaptureContext, parentId: string, region: string, after?: string): AsyncIterable<ListedResource>;
+}
+
+/** A service's own EventBridge event (not a CloudTrail record) that changes or concerns resources of a type. */
+export interface NotificationSpec {
+  /** EventBridge `source`, e.g. `aws.acm`. */
+  readonly source: string;
+  /** EventBridge `detail-type` values, e.g. `ACM Certificate Approaching Expiration`. */
+  readonly detailTypes: readonly string[];
+  /** The identifiers the event names. Pure; an empty array when it names none. */
+  ids(event: ServiceNotification): readonly string[];
   /**
-   * Child resources captured with this one in a baseline (a bucket's objects), as a type and a listing.
+   * Whether the event means the resources it names changed and are captured again (S3's object events), or only
+   * concerns them (ACM's expiry warning: recognised, reported as not a change).
    */
-  children?: {
-    readonly type: string;
-    /** The IAM action the child listing depends on. */
-    readonly listOperation: string;
-    /**
-     * Enumerates the parent's children in ascending (UTF-8 binary) order of id, only those after `after` when
-     * given, so a listing cut short can be continued.
-     */
-    list(
-      ctx: CaptureContext,
-      parentId: string,
-      region: string,
-      after?: string,
-    ): AsyncIterable<ListedResource>;
-  };
+  readonly changes: boolean;
+  /** What to record as the cause's event name and principal. @default the detail type, no principal */
+  cause?(event: ServiceNotification): { readonly eventName?: string; readonly principal?: string };
+  /**
+   * When deployed rules should match only some resources (S3 sends object events only for buckets that opt in):
+   * the `detail` field that names the resource, e.g. `bucket.name`.
+   */
+  readonly filterField?: string;
 }

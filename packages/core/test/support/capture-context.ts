@@ -5,6 +5,8 @@ import { AwsClients } from '../../src/aws/clients.js';
 import type { ContentStore, StoredContent } from '../../src/capture/content-store.js';
 import type { CaptureContext, CaptureCounters, ObjectSelection } from '../../src/capture/context.js';
 import { DEFAULT_PART_SIZE } from '../../src/constants.js';
+import { endpointRegion } from '../../src/resources/service.js';
+import type { Described } from '../../src/types/resource.js';
 
 /** Content whose sha256 is not the one its source promised. */
 export class FakeContentMismatchError extends Error {
@@ -85,11 +87,13 @@ export interface TestContextOptions {
   readonly objects?: ObjectSelection;
   readonly partSize?: number;
   readonly concurrency?: number;
+  /** @default us-east-1 */
+  readonly homeRegion?: string;
 }
 
 /**
  * A capture context for tests: real `AwsClients` (mock them with `aws-sdk-client-mock`), one `p-limit`
- * limiter per service, an in-memory content store and zeroed counters.
+ * limiter per service (no rate limit), an in-memory content store and zeroed counters.
  *
  * @example
  * const ctx = createCaptureContext({ partSize: 5 });
@@ -98,22 +102,34 @@ export interface TestContextOptions {
 export function createCaptureContext(options: TestContextOptions = {}): TestCaptureContext {
   const counters: CaptureCounters = { bytesDownloaded: 0, bytesStored: 0, bytesDeduplicated: 0 };
   const limits = new Map<string, LimitFunction>();
+  const limitOf = (name: string) => {
+    let limit = limits.get(name);
+    if (!limit) {
+      limit = pLimit(options.concurrency ?? 4);
+      limits.set(name, limit);
+    }
+    return limit;
+  };
+  const clients = new AwsClients();
+  const homeRegion = options.homeRegion ?? 'us-east-1';
   return {
     account: options.account ?? '123456789012',
-    clients: new AwsClients(),
+    homeRegion,
+    clients,
+    client: (service, region) => clients.client(service.client, endpointRegion(service, region, homeRegion)),
     content: new MemoryContentStore(counters),
-    limit(service) {
-      let limit = limits.get(service);
-      if (!limit) {
-        limit = pLimit(options.concurrency ?? 4);
-        limits.set(service, limit);
-      }
-      return limit;
-    },
+    limit: (service) => (fn) => limitOf(service.name)(() => fn()),
+    downloads: (fn) => limitOf('downloads')(() => fn()),
     objects: options.objects ?? {},
     partSize: options.partSize ?? DEFAULT_PART_SIZE,
     counters,
   };
+}
+
+/** A describe result that found the resource, or an error saying what it was instead. */
+export function found(described: Described): Extract<Described, { status: 'found' }> {
+  if (described.status !== 'found') throw new Error(`expected found, got ${described.status}`);
+  return described;
 }
 
 /** Collects an async iterable into an array. */

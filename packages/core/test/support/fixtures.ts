@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { baseEventName } from '../../src/events/event-name.js';
+import type { ResourceDefinition } from '../../src/resources/types.js';
 
 /** The repository root (this file is `packages/core/test/support/fixtures.ts`). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -56,12 +59,39 @@ export function readFixture(file: string): string {
   return readFileSync(path.join(CLOUDTRAIL_FIXTURES, file), 'utf8');
 }
 
-/** Whether a row concerns S3 or Lambda: by expected type, event source or fixture folder. */
-export function isS3OrLambdaRow(row: FixtureRow): boolean {
-  return (
-    row.expected.some((resource) => /^AWS::(S3|Lambda)::/.test(resource)) ||
-    /(^|\b)(s3|lambda)[.-]/.test(row.eventSource) ||
-    row.eventSource === 'aws.s3 (EventBridge)' ||
-    /^(s3|lambda)\//.test(row.file)
+/**
+ * Whether the registry captures what a row records, selected by the row's `eventSource`: a definition's CloudTrail
+ * event source (`iam.amazonaws.com`) or notification source (`aws.s3 (EventBridge)`); for an old record without
+ * one, a definition declaring its event name. Such a row must map to exactly its expected resources.
+ */
+export function isRegistryRow(row: FixtureRow, definitions: readonly ResourceDefinition[]): boolean {
+  const source = row.eventSource.replace(/ \(EventBridge\)$/, '');
+  if (source === '')
+    return definitions.some((definition) => Object.hasOwn(definition.events, baseEventName(row.eventName)));
+  return definitions.some(
+    (definition) =>
+      definition.eventSource === source ||
+      (definition.notifications ?? []).some((notification) => notification.source === source),
   );
+}
+
+/**
+ * Asserts that an event mapped to a manifest row's expected resources (`<type>:<id>`): all of them, nothing at all
+ * for a `none` row, and beyond them only closely related resources of the same service (the fixtures' README lets
+ * `AddUserToGroup` name the user as well as the group).
+ */
+export function expectRowResources(
+  mapped: readonly string[],
+  row: Pick<FixtureRow, 'file' | 'expected'>,
+): void {
+  expect(mapped, row.file).toEqual(expect.arrayContaining([...row.expected]));
+  if (row.expected.length === 0) expect(mapped, row.file).toEqual([]);
+  const services = new Set(row.expected.map(serviceOfResource));
+  for (const extra of mapped.filter((resource) => !row.expected.includes(resource)))
+    expect(services.has(serviceOfResource(extra)), `${row.file} also names ${extra}`).toBe(true);
+}
+
+/** `AWS::IAM` of `AWS::IAM::User:bob`. */
+function serviceOfResource(resource: string): string {
+  return resource.split('::').slice(0, 2).join('::');
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type ResourceRef, VersionStore } from '@tidemark/core';
-import { SimulatedAccount } from '@tidemark/core/simulation';
+import { SimulatedAccount } from '@tidemark/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { type SqsServer, startSqsServer } from '../../../../test/support/sqs-server.js';
