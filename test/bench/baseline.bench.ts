@@ -89,6 +89,9 @@ export const baselineBench: BenchScenario = {
         const byService = account.callCountsByService();
         for (const [service, calls] of Object.entries(byService).sort(([a], [b]) => (a < b ? -1 : 1)))
           out.metric(`  ${service} calls`, calls, 'calls', rateNote(service, calls, first.ms));
+        const byType = callsByType(account.callCountsByAction());
+        for (const [type, calls] of Object.entries(byType).sort(([a], [b]) => (a < b ? -1 : 1)))
+          out.metric(`  calls for ${type}`, calls, 'calls');
         const faults = account.faultCounts();
         const throttled = Object.entries(faults)
           .filter(([code]) => /Throttl|SlowDown|TooManyRequests/.test(code))
@@ -107,6 +110,7 @@ export const baselineBench: BenchScenario = {
           failures: first.result.failures,
           sdkCalls: firstCalls,
           sdkCallsByService: byService,
+          sdkCallsByType: byType,
           faults,
         };
 
@@ -152,6 +156,19 @@ export const baselineBench: BenchScenario = {
     return out.result(this.id, this.title);
   },
 };
+
+/**
+ * Calls attributed to the types that declare their IAM action in `permissions`; an action several types declare
+ * (S3 objects are listed with `s3:ListBucket`, which buckets declare too) counts for the first of them.
+ */
+function callsByType(byAction: Readonly<Record<string, number>>): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const [action, calls] of Object.entries(byAction)) {
+    const type = registry.find((definition) => definition.permissions.includes(action))?.type ?? action;
+    byType[type] = (byType[type] ?? 0) + calls;
+  }
+  return byType;
+}
 
 /** A service's declared rate limit next to the rate a capture achieved with it. */
 function rateNote(service: string, calls: number, ms: number): string {

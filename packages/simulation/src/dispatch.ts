@@ -92,7 +92,7 @@ export class CallCounter {
   #byService = new Map<string, number>();
   #faults = new Map<string, number>();
   #total = 0;
-  #actions = new Set<string>();
+  #actions = new Map<string, number>();
 
   /** Counts one command (one attempt) of a service. */
   add(name: string, service: string): void {
@@ -118,12 +118,17 @@ export class CallCounter {
 
   /** Records the IAM action a command needed (allowed or not). */
   addAction(action: string): void {
-    this.#actions.add(action);
+    increment(this.#actions, action);
   }
 
   /** The IAM actions of the commands seen, each once. */
   actions(): ReadonlySet<string> {
-    return new Set(this.#actions);
+    return new Set(this.#actions.keys());
+  }
+
+  /** Attempts by the IAM action they needed (`iam:GetRole`). */
+  byAction(): Record<string, number> {
+    return Object.fromEntries(this.#actions);
   }
 
   /** Counts by operation name, and their total. */
@@ -137,7 +142,7 @@ export class CallCounter {
     this.#byService = new Map();
     this.#faults = new Map();
     this.#total = 0;
-    this.#actions = new Set();
+    this.#actions = new Map();
   }
 }
 

@@ -302,6 +302,11 @@ export class SimulatedAccount {
     return this.#counter.byService();
   }
 
+  /** SDK commands answered so far (every attempt), by the IAM action each needed (`iam:GetRole`). */
+  callCountsByAction(): Record<string, number> {
+    return this.#counter.byAction();
+  }
+
   /** Faults answered so far (throttling, denials, not-found…), by `service:Code` (`route53:Throttling`). */
   faultCounts(): Record<string, number> {
     return this.#counter.faults();

@@ -124,6 +124,20 @@ describe('simulated IAM', () => {
     expect(capture.Role?.Arn).toBe(`arn:aws:iam::${ACCOUNT}:role/TidemarkCapture`);
   });
 
+  it('counts every call by service and IAM action, and every fault by code', async () => {
+    // Arrange
+    account.resetCallCounts();
+
+    // Act
+    await failure(iam.send(new GetLoginProfileCommand({ UserName: 'deploy-bot' })));
+    await iam.send(new GetLoginProfileCommand({ UserName: 'alice' }));
+
+    // Assert
+    expect(account.callCountsByService()).toEqual({ iam: 2 });
+    expect(account.callCountsByAction()).toEqual({ 'iam:GetLoginProfile': 2 });
+    expect(account.faultCounts()).toEqual({ 'iam:NoSuchEntity': 1 });
+  });
+
   it('answers a missing entity with NoSuchEntityException, HTTP 404', async () => {
     // Act
     const error = await failure(iam.send(new GetLoginProfileCommand({ UserName: 'deploy-bot' })));
