@@ -274,6 +274,18 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(baselines[0]?.gaps.length).toBe(report.gaps.length);
   });
 
+  it('refuses an unknown type with exit 2 before calling AWS', async () => {
+    env.account.resetCallCounts();
+
+    const result = await env.cli.run('baseline', '--types', 'AWS::Lambda::Function,AWS::Nope::Thing');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^tidemark: unknown resource type AWS::Nope::Thing, expected one of AWS::S3::Bucket/,
+    );
+    expect(env.account.callCounts().total).toBe(0);
+  });
+
   it('exits non-zero only when nothing at all could be captured', async () => {
     for (const definition of registry) env.account.deny(definition.listOperation);
 

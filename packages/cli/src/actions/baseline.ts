@@ -1,4 +1,10 @@
-import { type BaselineReport, type CaptureOutcome, runBaseline } from '@tidemark/core/capture';
+import {
+  type BaselineReport,
+  type CaptureOutcome,
+  runBaseline,
+  selectDefinitions,
+} from '@tidemark/core/capture';
+import { registry } from '@tidemark/core/resources';
 import type { Action } from '../command.js';
 import type { BaselineOptions } from '../commands/baseline.js';
 import { objectSelection } from '../commands/options.js';
@@ -11,6 +17,8 @@ import { printable } from '../render/printable.js';
 /** `tidemark baseline`. */
 export const baseline: Action<BaselineOptions> = async ({ session, options, io }) => {
   const regions = session.regions();
+  // An unknown type is bad input: refused before any store is opened or any AWS call is made.
+  if (options.types) selectDefinitions(registry, options.types);
   const progress = new CaptureProgress(io);
   const engine = await session.engine({
     objects: objectSelection(options),

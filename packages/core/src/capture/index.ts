@@ -4,6 +4,7 @@ export {
   type BaselineReport,
   type ManifestSummary,
   runBaseline,
+  selectDefinitions,
 } from './baseline.js';
 export type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
 export { CaptureEngine, type CaptureEngineOptions } from './engine.js';
