@@ -72,6 +72,28 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(policy.document.PasswordPolicy.MinimumPasswordLength).toBe(14);
   });
 
+  it('captures the rest of the account: tables with their items, APIs, mail, the Lightsail box with a snapshot, rules', async () => {
+    const report = await env.cli.json<BaselineReport>('baseline', '--label', 'v1.0', '--lightsail-snapshots');
+
+    const resources = (type: string) => report.byType[type]?.resources;
+    expect(resources('AWS::DynamoDB::Table')).toBe(3);
+    expect(resources('AWS::ApiGateway::RestApi')).toBe(1);
+    expect(resources('AWS::ApiGatewayV2::Api')).toBe(1);
+    expect(resources('AWS::SES::EmailIdentity')).toBe(5);
+    expect(resources('AWS::Lightsail::Instance')).toBe(2);
+    expect(resources('AWS::Events::Rule')).toBe(3);
+    const bookings = await env.cli.json<{ document: { Items: { Count: number } } }>(
+      'show',
+      'AWS::DynamoDB::Table:bookings',
+      '--json',
+    );
+    expect(bookings.document.Items.Count).toBe(2000);
+    expect(env.account.lightsail.snapshotNames().sort()).toEqual([
+      expect.stringMatching(/^tidemark-jada-wordpress-\d{8}T\d{6}Z$/),
+      expect.stringMatching(/^tidemark-staging-box-\d{8}T\d{6}Z$/),
+    ]);
+  });
+
   it('records a denied IAM sub-read as a gap for that piece alone, as the seed account did', async () => {
     env.account.deny('iam:GetAccountPasswordPolicy');
     env.account.deny('iam:ListAttachedUserPolicies', 'alice');
@@ -283,6 +305,27 @@ describe('baseline, events and time travel against the simulated account', () =>
     expect(result.stderr).toMatch(
       /^tidemark: unknown resource type AWS::Nope::Thing, expected one of AWS::S3::Bucket/,
     );
+    expect(env.account.callCounts().total).toBe(0);
+  });
+
+  it.each([
+    [
+      '--table-item-limit',
+      'lots',
+      /^tidemark baseline: option '--table-item-limit <size>' argument 'lots' is invalid\. expected a size in bytes such as 2GiB/,
+    ],
+    [
+      '--table-export-to',
+      'exports-bucket',
+      /^tidemark baseline: option '--table-export-to <s3-url>' argument 'exports-bucket' is invalid\. expected s3:\/\/bucket/,
+    ],
+  ])('refuses %s %s with exit 2 before calling AWS', async (flag, value, message) => {
+    env.account.resetCallCounts();
+
+    const result = await env.cli.run('baseline', flag, value);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
     expect(env.account.callCounts().total).toBe(0);
   });
 

@@ -53,6 +53,12 @@ describe('npm run demo, in the shell of a user with AWS settings of their own', 
     );
   });
 
+  it('shows the cancelled booking item by item in the diff from v1.0, captured from its one data event', () => {
+    expect(run.stdout).toMatch(/PutItem\s+→ AWS::DynamoDB::Table bookings \(us-east-1\)/);
+    expect(run.stdout).toMatch(/^~ AWS::DynamoDB::Table bookings \(us-east-1\)$/m);
+    expect(run.stdout).toMatch(/^\s+~ Items\.BK-0000042\.status\.S: "\w+" → "cancelled"$/m);
+  });
+
   it('keeps to its own store and key, never the ones the environment names', () => {
     expect(existsSync(path.join(folder, '.tidemark', 'demo', 'store'))).toBe(true);
     expect(existsSync(path.join(folder, 'elsewhere'))).toBe(false);

@@ -61,11 +61,16 @@ describe('Capture stack', () => {
 
       expect([...new Set(sources)].sort()).toEqual([
         'aws.acm',
+        'aws.apigateway',
         'aws.cloudfront',
+        'aws.dynamodb',
+        'aws.events',
         'aws.iam',
         'aws.lambda',
+        'aws.lightsail',
         'aws.route53',
         'aws.s3',
+        'aws.ses',
       ]);
       for (const { pattern } of apiRules) {
         expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
@@ -86,7 +91,7 @@ describe('Capture stack', () => {
         matched(apiCall('lambda.amazonaws.com', 'UpdateFunctionEventInvokeConfig20190925', false)),
       ).toEqual([]);
       expect(matched(apiCall('lambda.amazonaws.com', 'GetFunction20150331v2', true))).toEqual([]);
-      expect(matched(apiCall('dynamodb.amazonaws.com', 'PutItem', false))).toEqual([]);
+      expect(matched(apiCall('ec2.amazonaws.com', 'RunInstances', false))).toEqual([]);
     });
 
     it('match every event the simulated account emits for its changes', async () => {

@@ -126,9 +126,14 @@ describe('Forward stack in another captured region', () => {
     expect([...new Set(sources)].sort()).toEqual([
       'aws.acm ACM Certificate Available,ACM Certificate Expired,ACM Certificate Renewal Action Required,ACM Certificate Rotated,ACM Certificate Revoked',
       'aws.acm AWS API Call via CloudTrail',
+      'aws.apigateway AWS API Call via CloudTrail',
+      'aws.dynamodb AWS API Call via CloudTrail',
+      'aws.events AWS API Call via CloudTrail',
       'aws.lambda AWS API Call via CloudTrail',
+      'aws.lightsail AWS API Call via CloudTrail',
       'aws.s3 AWS API Call via CloudTrail',
       'aws.s3 Object Created,Object Deleted',
+      'aws.ses AWS API Call via CloudTrail',
     ]);
   });
 

@@ -85,7 +85,7 @@ describe('Pipeline stack', () => {
       TIDEMARK_QUEUE_URL: imported('Capture', 'Queue', 'Ref'),
       TIDEMARK_HOME_REGION: 'us-east-1',
       TIDEMARK_REGIONS: 'us-east-1',
-      TIDEMARK_SERVICES: 's3,lambda,cloudfront,route53,iam,acm',
+      TIDEMARK_SERVICES: 's3,lambda,cloudfront,route53,iam,acm,apigateway,dynamodb,events,lightsail,ses',
       TIDEMARK_OBJECT_BUCKETS: '*',
       TIDEMARK_SEALING_KEY_SECRET: SECRET_ARN,
       POWERTOOLS_SERVICE_NAME: 'tidemark',

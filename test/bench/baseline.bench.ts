@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { type BaselineReport, runBaseline, VersionStore } from '@tidemark/core';
+import { type BaselineReport, ingestEvents, runBaseline, VersionStore } from '@tidemark/core';
 import { registry } from '@tidemark/core/resources';
 import { build } from 'esbuild';
 import { layOutObject, startS3Server } from '../support/s3-server.js';
@@ -16,15 +16,21 @@ import {
   Report,
   round,
   runBenchChild,
+  type SimulatedRig,
   timed,
   withEnvironment,
   withSimulatedRig,
   withTempDir,
 } from './support.js';
 
+/** Items of the large table `booking-archive`, about 1 KiB each: 1 million unless `TIDEMARK_BENCH_TABLE_ITEMS`. */
+const TABLE_ITEMS = benchSize('TABLE_ITEMS', 1_000_000);
+const LARGE_TABLE = 'booking-archive';
+
 /**
  * Generated resources on top of the simulated small business, sizing it like the account of the seed: 45
- * buckets, 41 distributions, 21 functions, 11 hosted zones and about 50 IAM entities, plus 2,000 objects.
+ * buckets, 41 distributions, 21 functions, 11 hosted zones, about 50 IAM entities and 14 DynamoDB tables (the
+ * three seeded ones, ten small ones and `booking-archive` with {@link TABLE_ITEMS} items), plus 2,000 objects.
  */
 const SCALE = {
   objects: 2_000,
@@ -34,7 +40,11 @@ const SCALE = {
   hostedZones: 8,
   iamRoles: 25,
   iamUsers: 10,
+  tables: 10,
+  largeTableItems: TABLE_ITEMS,
 };
+/** The issue's goal for a table capture: peak RSS under this many MB. */
+const TABLE_RSS_GOAL_MB = 300;
 const REGIONS = ['us-east-1'];
 
 function totals(report: BaselineReport) {
@@ -51,7 +61,7 @@ function totals(report: BaselineReport) {
  */
 export const baselineBench: BenchScenario = {
   id: 'baseline',
-  title: `Baseline: a seed-sized simulated account (45 buckets, 41 distributions, 21 functions, 11 zones, ~50 IAM entities) + ${SCALE.objects.toLocaleString('en-US')} objects (${REGIONS.join(', ')})`,
+  title: `Baseline: a seed-sized simulated account (45 buckets, 41 distributions, 21 functions, 11 zones, ~50 IAM entities, 14 tables, one of ${TABLE_ITEMS.toLocaleString('en-US')} items) + ${SCALE.objects.toLocaleString('en-US')} objects (${REGIONS.join(', ')})`,
   async run(log) {
     const out = new Report();
     out.note(
@@ -144,18 +154,94 @@ export const baselineBench: BenchScenario = {
           againTotals.newVersions === 0,
           againTotals.newVersions,
         );
+        out.goal('re-run: bytes stored', again.result.bytes.stored, 'bytes', { atMost: 0 });
         out.details.rerun = {
           wallMs: again.ms,
           byType: again.result.byType,
           bytes: again.result.bytes,
           sdkCalls: againCalls,
         };
+        await tableItems(out, log, { account, store, engine });
       }),
     );
     await largeObjectCapture(out, log);
     return out.result(this.id, this.title);
   },
 };
+
+/**
+ * The large table on its own: a capture of all its items (scanned again, nothing new to store) timed for items per
+ * second, then one item written and its data event ingested: the bytes and chunks that stores. Peak RSS is the
+ * bench process's high-water mark, the simulated account serving the scans included.
+ */
+async function tableItems(out: Report, log: (line: string) => void, rig: SimulatedRig): Promise<void> {
+  const { account, store, engine } = rig;
+  const table = {
+    account: account.accountId,
+    region: REGIONS[0] as string,
+    type: 'AWS::DynamoDB::Table',
+    id: LARGE_TABLE,
+  };
+  out.note(
+    `Table items: ${LARGE_TABLE} (${TABLE_ITEMS.toLocaleString('en-US')} items of about 1 KiB; TIDEMARK_BENCH_TABLE_ITEMS) captured again by itself`,
+  );
+  out.note(
+    '  (parallel scan, chunks by key hash), then one item written and its PutItem data event ingested.',
+  );
+  log(`capturing ${LARGE_TABLE} again…`);
+  account.resetCallCounts();
+  const rescan = await timed(() => engine.capture(table, { kind: 'baseline', label: 'table-rescan' }));
+  const scans = account.callCountsByAction()['dynamodb:Scan'] ?? 0;
+  out.metric(`${LARGE_TABLE}: capture time`, round(rescan.ms), 'ms', `${scans} Scan calls`);
+  out.metric(`${LARGE_TABLE}: items per second`, perSecond(TABLE_ITEMS, rescan.ms), 'items/s');
+  const before = store.latest(table);
+  const section = before?.record.document
+    ? (await store.readDocument(before.record.document)).Items
+    : undefined;
+  const chunks = Object.keys(before?.record.blobs ?? {}).length;
+  out.metric(`${LARGE_TABLE}: chunks`, chunks, '', `Items: ${JSON.stringify(section)}`);
+
+  log('writing one item and ingesting its data event…');
+  const stored = engine.context.counters.bytesStored;
+  const events = account.dynamoDb.putItem(LARGE_TABLE, {
+    bookingId: { S: 'BK-0000042' },
+    status: { S: 'cancelled' },
+    notes: { S: 'cancelled by phone: weather' },
+  });
+  account.resetCallCounts();
+  const ingested = await timed(() =>
+    ingestEvents(engine, [
+      { text: events.map((event) => JSON.stringify(event)).join('\n'), origin: 'bench' },
+    ]),
+  );
+  const after = store.latest(table);
+  const changedChunks = Object.keys(after?.record.blobs ?? {}).filter(
+    (name) => after?.record.blobs[name] !== before?.record.blobs[name],
+  ).length;
+  const storedBytes = engine.context.counters.bytesStored - stored;
+  out.metric(
+    'one item changed: ingest time',
+    round(ingested.ms),
+    'ms',
+    describeCalls(account.callCountsByAction(), 6),
+  );
+  out.goal('one item changed: chunks stored', changedChunks, 'chunks', { atMost: 1 });
+  out.metric(
+    'one item changed: bytes stored',
+    storedBytes,
+    'bytes',
+    `${formatBytes(storedBytes)}, the version's document included`,
+  );
+  out.must(
+    'the item change made a new version',
+    after?.record.seq === (before?.record.seq ?? 0) + 1,
+    after?.record.seq ?? 0,
+  );
+  const peakMb = round((process.resourceUsage().maxRSS * 1024) / MB);
+  out.goal('peak RSS of the bench process (simulated account included)', peakMb, 'MB', {
+    below: TABLE_RSS_GOAL_MB,
+  });
+}
 
 /**
  * Calls attributed to the types that declare their IAM action in `permissions`; an action several types declare

@@ -6,6 +6,7 @@ import type {
   CaptureOutcome,
   ObjectSelection,
   StoreDamage,
+  TableItemSettings,
   VersionStore,
   WarningSink,
 } from '@tidemark/core';
@@ -182,7 +183,12 @@ export class Session {
 
   /** The capture engine over this session's store, key and AWS access, with the whole resource registry. */
   async engine(
-    options: { objects?: ObjectSelection; onCapture?: (outcome: CaptureOutcome) => void } = {},
+    options: {
+      objects?: ObjectSelection;
+      tableItems?: Partial<TableItemSettings>;
+      lightsailSnapshots?: boolean;
+      onCapture?: (outcome: CaptureOutcome) => void;
+    } = {},
   ): Promise<CaptureEngine> {
     this.#captured = true;
     const [{ CaptureEngine }, { registry }] = await Promise.all([
@@ -197,6 +203,8 @@ export class Session {
       registry,
       homeRegion: this.regions()[0] ?? 'us-east-1',
       ...(options.objects ? { objects: options.objects } : {}),
+      ...(options.tableItems ? { tableItems: options.tableItems } : {}),
+      ...(options.lightsailSnapshots ? { lightsailSnapshots: true } : {}),
       ...(options.onCapture ? { onCapture: options.onCapture } : {}),
     });
   }

@@ -30,5 +30,8 @@ export const GapKind = {
 /** Content downloads (object bodies, code zips) in flight during a capture: bounds memory and temporary files. */
 export const DOWNLOADS_IN_FLIGHT = 8;
 
+/** Tables larger than this have their items exported natively instead of scanned (`--table-item-limit`). */
+export const DEFAULT_TABLE_ITEM_LIMIT_BYTES = 2 * 1024 * 1024 * 1024;
+
 /** Objects larger than this are downloaded as sequential ranged GETs of this size. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;

@@ -13,7 +13,19 @@ const regionalOnly = registry.filter((definition) => definition.scope === 'regio
 
 describe('registryServices and definitionsOfServices', () => {
   it('lists each service once and selects the definitions of chosen services', () => {
-    expect(registryServices()).toEqual(['s3', 'lambda', 'cloudfront', 'route53', 'iam', 'acm']);
+    expect(registryServices()).toEqual([
+      's3',
+      'lambda',
+      'cloudfront',
+      'route53',
+      'iam',
+      'acm',
+      'apigateway',
+      'dynamodb',
+      'events',
+      'lightsail',
+      'ses',
+    ]);
     expect(definitionsOfServices(['lambda']).map((d) => d.type)).toEqual(['AWS::Lambda::Function']);
     expect(definitionsOfServices(['s3']).map((d) => d.type)).toEqual(['AWS::S3::Bucket', 'AWS::S3::Object']);
   });
@@ -41,6 +53,21 @@ describe('definitionsEmittingIn', () => {
       'AWS::S3::Object',
       'AWS::Lambda::Function',
       'AWS::CertificateManager::Certificate',
+      'AWS::ApiGateway::RestApi',
+      'AWS::ApiGateway::UsagePlan',
+      'AWS::ApiGateway::ApiKey',
+      'AWS::ApiGatewayV2::Api',
+      'AWS::ApiGatewayV2::DomainName',
+      'AWS::DynamoDB::Table',
+      'AWS::Events::Rule',
+      'AWS::Events::EventBus',
+      'AWS::Lightsail::Instance',
+      'AWS::Lightsail::StaticIp',
+      'AWS::Lightsail::Domain',
+      'AWS::SES::EmailIdentity',
+      'AWS::SES::ConfigurationSet',
+      'AWS::SES::Template',
+      'AWS::SES::ReceiptRuleSet',
     ]);
     expect(types('ap-south-1')).toEqual([]);
   });

@@ -89,9 +89,17 @@ export class PipelineRuntime {
       registry,
       homeRegion,
       objects,
+      tableItems: { maxBytes: LAMBDA_TABLE_ITEM_LIMIT },
     });
   }
 }
+
+/**
+ * Tables scanned by the deployed functions hold at most this much: a scan spills to `/tmp` (512 MB by default in
+ * Lambda) and must end within the consumer's timeout. A larger table's items are a gap saying why, for
+ * `tidemark baseline --table-export-to` to capture.
+ */
+const LAMBDA_TABLE_ITEM_LIMIT = 256 * 1024 * 1024;
 
 /** A promise that runs `forget` when it rejects, so a transient failure is not cached for the container's life. */
 function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {

@@ -12,7 +12,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-cloudtrail';
 import { defineOperation, type InputOf, type ServiceProfile } from './dispatch.js';
-import { fault } from './errors.js';
+import { fault, injectedFaults } from './errors.js';
 import type { AccountModel } from './model.js';
 import { decodeMarker, encodeMarker } from './paging.js';
 import type { EventBridgeApiCallEnvelope, SimulatedCloudTrailRecord } from './types.js';
@@ -40,14 +40,10 @@ export function cloudTrailProfile(model: AccountModel): ServiceProfile {
       },
     },
     client: CloudTrailClient,
-    injectedFault(kind, action) {
-      if (kind === 'throttled') return fault('ThrottlingException', 400, 'Rate exceeded');
-      return fault(
-        'AccessDeniedException',
-        400,
-        `User: ${model.caller.arn} is not authorized to perform: ${action} with an explicit deny in a service control policy`,
-      );
-    },
+    injectedFault: injectedFaults(model.caller, {
+      throttled: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+      denied: { code: 'AccessDeniedException', status: 400, namesResource: false },
+    }),
     operations: [
       defineOperation(LookupEventsCommand, {
         action: 'cloudtrail:LookupEvents',

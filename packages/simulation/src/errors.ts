@@ -1,3 +1,5 @@
+import type { InjectedFault } from './faults.js';
+
 /** The name of a service the simulation answers for, as in IAM actions (`s3`, `cloudfront`, `route53`). */
 export type SimulatedService = string;
 
@@ -47,6 +49,53 @@ export function notAuthorized(
   reason: string = DENIED_BY.serviceControlPolicy,
 ): string {
   return `User: ${caller} is not authorized to perform: ${action} on resource: ${resourceArn} ${reason}`;
+}
+
+/** An error a service answers with: its AWS error code, HTTP status and the body fields it adds. */
+export interface FaultShape {
+  readonly code: string;
+  readonly status: number;
+  readonly fields?: Record<string, unknown>;
+}
+
+/** How a service answers the calls a test throttles or denies: see {@link injectedFaults}. */
+export interface InjectedFaultShapes {
+  /** The throttling error, with its message (`Rate exceeded`). */
+  readonly throttled: FaultShape & { readonly message: string };
+  /** The access-denied error, whose message is AWS's own ({@link notAuthorized}). */
+  readonly denied: FaultShape & {
+    /**
+     * Whether the message names the call's resource (`… on resource: <arn>`); services without resource-level
+     * permissions leave it out. @default true
+     */
+    readonly namesResource?: boolean;
+  };
+}
+
+/**
+ * The `injectedFault` of a service profile: `throttled` for a throttled call; for a denied one `denied`, saying that
+ * the caller (read when the call is denied) is not authorized to perform the action on the call's resource, denied
+ * by a service control policy.
+ *
+ * @example
+ * injectedFault: injectedFaults(model.caller, {
+ *   throttled: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+ *   denied: { code: 'AccessDeniedException', status: 400 },
+ * }),
+ */
+export function injectedFaults(
+  caller: { readonly arn: string },
+  { throttled, denied }: InjectedFaultShapes,
+): (kind: InjectedFault, action: string, target: { readonly arn?: string }) => SimulatedFault {
+  return (kind, action, target) => {
+    if (kind === 'throttled')
+      return fault(throttled.code, throttled.status, throttled.message, throttled.fields);
+    const message =
+      denied.namesResource === false
+        ? `User: ${caller.arn} is not authorized to perform: ${action} ${DENIED_BY.serviceControlPolicy}`
+        : notAuthorized(caller.arn, action, target.arn);
+    return fault(denied.code, denied.status, message, denied.fields);
+  };
 }
 
 /** Shorthand for `new SimulatedFault(...)`, to `throw` from handlers. */

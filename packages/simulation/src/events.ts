@@ -23,7 +23,7 @@ export interface ConfigurationRequest {
   readonly description?: string;
 }
 
-/** A management call to record with {@link EventFactory.apiCall}. */
+/** A call to record with {@link EventFactory.apiCall}: a management call unless `management` is false. */
 export interface ApiCallSpec {
   /** `cloudfront.amazonaws.com`. */
   readonly eventSource: string;
@@ -41,6 +41,11 @@ export interface ApiCallSpec {
   readonly userAgent?: string;
   /** @default 1.11 */
   readonly eventVersion?: string;
+  /**
+   * False for a data event (`eventCategory` `Data`, such as DynamoDB's `PutItem`), which event history and so
+   * `LookupEvents` leave out. @default true
+   */
+  readonly management?: boolean;
 }
 
 interface RecordSpec extends Omit<ApiCallSpec, 'host' | 'userAgent'> {
@@ -260,8 +265,9 @@ export class EventFactory {
   }
 
   /**
-   * A successful management call by the console user (`alice`) to any service, as CloudTrail records it and
-   * EventBridge delivers it ("AWS API Call via CloudTrail"). Global services are recorded in `us-east-1`.
+   * A successful management call (or data call, see {@link ApiCallSpec.management}) by the console user (`alice`)
+   * to any service, as CloudTrail records it and EventBridge delivers it ("AWS API Call via CloudTrail"). Global
+   * services are recorded in `us-east-1`.
    */
   apiCall(spec: ApiCallSpec): EventBridgeApiCallEnvelope {
     const { eventSource } = spec;
@@ -269,7 +275,7 @@ export class EventFactory {
       this.#record({
         ...spec,
         requestId: this.#model.random.uuid(),
-        management: true,
+        management: spec.management ?? true,
         host: spec.host ?? eventSource,
         userAgent: spec.userAgent ?? CONSOLE_AGENT,
       }),

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { CodeServer } from './code-server.js';
 import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from './dispatch.js';
-import { fault, notAuthorized } from './errors.js';
+import { fault, injectedFaults } from './errors.js';
 import { functionConfiguration } from './lambda-config.js';
 import { type AccountModel, type FunctionVersion, optional, type SimFunction } from './model.js';
 import { decodeMarker, encodeMarker, pageAfter } from './paging.js';
@@ -66,16 +66,15 @@ export function lambdaProfile(model: AccountModel, codeServer: CodeServer): Serv
       modeled: { InvalidParameterValueException, ResourceNotFoundException, TooManyRequestsException },
     },
     client: LambdaClient,
-    injectedFault(kind, action, callTarget) {
-      if (kind === 'throttled') {
-        return fault('TooManyRequestsException', 429, 'Rate exceeded', {
-          Reason: 'CallerRateLimitExceeded',
-          Type: 'User',
-          retryAfterSeconds: '1',
-        });
-      }
-      return fault('AccessDeniedException', 403, notAuthorized(model.caller.arn, action, callTarget.arn));
-    },
+    injectedFault: injectedFaults(model.caller, {
+      throttled: {
+        code: 'TooManyRequestsException',
+        status: 429,
+        message: 'Rate exceeded',
+        fields: { Reason: 'CallerRateLimitExceeded', Type: 'User', retryAfterSeconds: '1' },
+      },
+      denied: { code: 'AccessDeniedException', status: 403 },
+    }),
     operations: [
       defineOperation(ListFunctionsCommand, {
         action: 'lambda:ListFunctions',

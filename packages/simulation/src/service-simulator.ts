@@ -1,5 +1,5 @@
 import type { ServiceProfile } from './dispatch.js';
-import type { EventFactory } from './events.js';
+import type { ApiCallSpec, EventFactory } from './events.js';
 import type { AccountModel } from './model.js';
 import type { SimulatedEvent } from './types.js';
 
@@ -13,6 +13,23 @@ export interface SimulationContext {
   readonly events: EventFactory;
   readonly now: () => Date;
   emit(events: SimulatedEvent[]): SimulatedEvent[];
+}
+
+/**
+ * Records one call a service answered at its regional endpoint, `<endpoint>.<region>.amazonaws.com` (the host
+ * header CloudTrail keeps), and returns its events.
+ *
+ * @example
+ * emitApiCall(context, 'email', { eventSource: 'ses.amazonaws.com', eventName: 'DeleteIdentity', region, at, requestParameters, responseElements: null });
+ */
+export function emitApiCall(
+  context: SimulationContext,
+  endpoint: string,
+  spec: Omit<ApiCallSpec, 'host'>,
+): SimulatedEvent[] {
+  return context.emit([
+    context.events.apiCall({ ...spec, host: `${endpoint}.${spec.region}.amazonaws.com` }),
+  ]);
 }
 
 /** A service of the simulated account: its state, the SDK commands it answers and the changes a test can make. */

@@ -1,19 +1,24 @@
 import { SimulatedAcm } from './acm/simulated-acm.js';
+import { SimulatedApiGateway } from './apigateway/simulated-apigateway.js';
 import { SimulatedCloudFront } from './cloudfront/simulated-cloudfront.js';
 import { cloudTrailProfile } from './cloudtrail-api.js';
 import { CodeServer } from './code-server.js';
 import { buildZip, utf8 } from './content.js';
 import { CallCounter, ServiceDispatcher } from './dispatch.js';
+import { SimulatedDynamoDb } from './dynamodb/simulated-dynamodb.js';
+import { SimulatedEventBridge } from './eventbridge/simulated-eventbridge.js';
 import { EventFactory } from './events.js';
 import { FaultInjector, type InjectedError } from './faults.js';
 import { SimulatedIam } from './iam/simulated-iam.js';
 import { lambdaProfile } from './lambda-api.js';
+import { SimulatedLightsail } from './lightsail/simulated-lightsail.js';
 import { AccountModel, optional } from './model.js';
 import { SeededRandom } from './random.js';
 import { SimulatedRoute53 } from './route53/simulated-route53.js';
 import { s3Profile } from './s3-api.js';
 import { seedAccount } from './seed.js';
 import type { SimulatedServiceModule, SimulationContext } from './service-simulator.js';
+import { SimulatedSes } from './ses/simulated-ses.js';
 import { stsProfile } from './sts-api.js';
 import type { SimulatedAccountOptions, SimulatedEvent, SimulatedScale } from './types.js';
 
@@ -83,6 +88,16 @@ export class SimulatedAccount {
   readonly cloudFront: SimulatedCloudFront;
   /** IAM: the functions' execution roles, deploy and capture roles, users, groups, policies and their changes. */
   readonly iam: SimulatedIam;
+  /** API Gateway: the booking REST API, its usage plan and key, the contact HTTP API, the custom domain. */
+  readonly apiGateway: SimulatedApiGateway;
+  /** EventBridge: the default and `bookings` buses, their rules and targets, and their changes. */
+  readonly eventBridge: SimulatedEventBridge;
+  /** SES (v1 and v2 APIs): the sites' identities, the `transactional` configuration set, templates, receipt rules. */
+  readonly ses: SimulatedSes;
+  /** Lightsail: the WordPress and staging instances, static IPs, the `salejada.com` DNS zone, and their changes. */
+  readonly lightsail: SimulatedLightsail;
+  /** DynamoDB and Application Auto Scaling: the bookings, users and events tables, their items and changes. */
+  readonly dynamoDb: SimulatedDynamoDb;
   readonly #model: AccountModel;
   readonly #now: () => Date;
   readonly #events: EventFactory;
@@ -120,6 +135,16 @@ export class SimulatedAccount {
     modules.push(this.route53);
     this.iam = new SimulatedIam(context, scale);
     modules.push(this.iam);
+    this.apiGateway = new SimulatedApiGateway(context, scale);
+    modules.push(this.apiGateway);
+    this.eventBridge = new SimulatedEventBridge(context, scale);
+    modules.push(this.eventBridge);
+    this.ses = new SimulatedSes(context, scale);
+    modules.push(this.ses);
+    this.lightsail = new SimulatedLightsail(context, scale);
+    modules.push(this.lightsail);
+    this.dynamoDb = new SimulatedDynamoDb(context, scale);
+    modules.push(this.dynamoDb);
     for (const profile of [
       s3Profile(model),
       lambdaProfile(model, codeServer),

@@ -31,6 +31,20 @@ export interface SimulatedScale {
   readonly iamRoles?: number;
   /** More IAM users `user-0001`… under `/staff/`, in `developers`, some with console access or an access key. */
   readonly iamUsers?: number;
+  /** More REST APIs `campaign-api-0001`… with one mock `GET /` method and no stage. */
+  readonly restApis?: number;
+  /** More scheduled EventBridge rules `generated-rule-0001`… on the default bus, each invoking `fn-0001`…. */
+  readonly eventRules?: number;
+  /** More verified SES email address identities `crew-0001@sailjada.com`… in the home region. */
+  readonly emailIdentities?: number;
+  /** More running Lightsail instances `lab-0001`… (Ubuntu, micro_3_0), untagged. */
+  readonly lightsailInstances?: number;
+  /** More small on-demand DynamoDB tables `table-0001`…, three booking items each. */
+  readonly tables?: number;
+  /** Items of the DynamoDB table `booking-archive` (PITR on), generated on demand; no such table when 0. */
+  readonly largeTableItems?: number;
+  /** Size in bytes of each `booking-archive` item. @default 1024 */
+  readonly itemSize?: number;
 }
 
 /** Who made a change, as CloudTrail's `userIdentity` records it. */

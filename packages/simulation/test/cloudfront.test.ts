@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedAccount, siteCertificateArn } from '../src/index.js';
+import { failure } from './support/failure.js';
 
 let account: SimulatedAccount;
 let cloudFront: CloudFrontClient;
@@ -28,18 +29,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await account.stop();
 });
-
-/** The rejection of a call, for asserting on its AWS error. */
-async function failure(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('simulated CloudFront distributions', () => {
   it('pages ListDistributions with Marker, NextMarker and IsTruncated', async () => {

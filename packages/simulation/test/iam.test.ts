@@ -14,20 +14,10 @@ import {
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventBridgeApiCallEnvelope, SimulatedAccount, type SimulatedEvent } from '../src/index.js';
+import { failure } from './support/failure.js';
 
 const ACCOUNT = '123456789012';
 const SITE_PUBLISH = `arn:aws:iam::${ACCOUNT}:policy/site-publish`;
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function records(events: SimulatedEvent[]) {
   return events.map((event) => (event as EventBridgeApiCallEnvelope).detail);

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Route53ChangeError, SimulatedAccount } from '../src/index.js';
+import { failure } from './support/failure.js';
 
 let account: SimulatedAccount;
 let route53: Route53Client;
@@ -21,18 +22,6 @@ afterEach(async () => {
   vi.useRealTimers();
   await account.stop();
 });
-
-/** The rejection of a call, for asserting on its AWS error. */
-async function failure(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function listRecords(input: Omit<ListResourceRecordSetsCommandInput, 'HostedZoneId'>) {
   const HostedZoneId = account.route53.hostedZoneId('sailjada.com');

@@ -51,21 +51,10 @@ import {
   SimulatedAccount,
   type SimulatedEvent,
 } from '../src/index.js';
+import { failure } from './support/failure.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-
-/** The rejection of a promise, for asserting on AWS errors. */
-async function failure(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function sha256Base64(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');

@@ -7,7 +7,7 @@ import {
 import { registry } from '@tidemark/core/resources';
 import type { Action } from '../command.js';
 import type { BaselineOptions } from '../commands/baseline.js';
-import { objectSelection } from '../commands/options.js';
+import { objectSelection, tableItemSettings } from '../commands/options.js';
 import { ExitCode } from '../exit-code.js';
 import type { Io } from '../io.js';
 import { formatBytes, formatDuration, table } from '../render/format.js';
@@ -22,6 +22,8 @@ export const baseline: Action<BaselineOptions> = async ({ session, options, io }
   const progress = new CaptureProgress(io);
   const engine = await session.engine({
     objects: objectSelection(options),
+    tableItems: tableItemSettings(options),
+    lightsailSnapshots: options.lightsailSnapshots === true,
     onCapture: (outcome) => progress.add(outcome),
   });
   const report = await runBaseline(engine, {

@@ -56,11 +56,11 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
 
     io.out(pc.bold('Tidemark demo: continuous backup and time travel for an AWS account'));
     io.out(
-      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets behind CloudFront with ACM certificates, Route 53 zones, booking, email and image Lambda functions, and the IAM roles and users around them. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
+      `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets behind CloudFront with ACM certificates, Route 53 zones, booking, email and image Lambda functions, DynamoDB tables of bookings and users, a REST and an HTTP API, SES mail identities, a Lightsail server, EventBridge rules, and the IAM roles and users around them. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
     );
 
     say(
-      '1. Take the first baseline: every bucket with its objects, every function with its code, every distribution, zone, certificate and IAM entity.',
+      '1. Take the first baseline: every bucket with its objects, every function with its code, every table with its items, every distribution, zone, certificate, API, mail identity, server, rule and IAM entity.',
     );
     await tidemark('baseline', '--label', 'v1.0');
 
@@ -78,7 +78,12 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     const between = new Date().toISOString();
     await pause();
 
-    say('3. Later, STRIPE_SECRET_KEY of booking-handler is rotated and image-resizer gets new code.');
+    say(
+      '3. Later, STRIPE_SECRET_KEY of booking-handler is rotated, image-resizer gets new code, and a booking is cancelled.',
+    );
+    io.out(
+      '   The booking is one item of a 2,000-item table: its data event re-captures the one chunk that holds it.',
+    );
     const booking = account.functionEnvironment('booking-handler');
     const secondEvents = [
       ...account.updateFunctionConfiguration('booking-handler', {
@@ -87,6 +92,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
       ...account.updateFunctionCode('image-resizer', {
         'index.mjs': 'export const handler = async () => ({ statusCode: 200, body: "resized v2" });\n',
       }),
+      ...cancelBooking(account, CANCELLED_BOOKING),
     ];
     await tidemark('ingest', await writeEvents(folder, 'events-2.ndjson', secondEvents));
 
@@ -106,7 +112,9 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     await tidemark('history', 'AWS::S3::Object:queenofsandiego.com/index.html');
     await tidemark('history', `AWS::Route53::HostedZone:${account.route53.hostedZoneId('sailjada.com')}`);
 
-    say('6. Everything that changed since v1.0: the secret shows as changed, never its value.');
+    say(
+      '6. Everything that changed since v1.0, the cancelled booking item by item: the secret shows as changed, never its value.',
+    );
     await tidemark('diff', '--from', 'v1.0', '--to', 'now');
 
     say(`7. The functions as they were in between (${between}): the old key and code, before the rotation.`);
@@ -138,6 +146,21 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
   } finally {
     await account.stop();
   }
+}
+
+/** The booking the demo cancels. */
+const CANCELLED_BOOKING = 'BK-0000042';
+
+/** Cancels a booking of the `bookings` table as the booking function would: its `PutItem` data event. */
+function cancelBooking(account: SimulatedAccount, bookingId: string): SimulatedEvent[] {
+  const key = { bookingId: { S: bookingId } };
+  const item = account.dynamoDb.item('bookings', key);
+  if (!item) throw new Error(`the simulated bookings table has no ${bookingId}`);
+  return account.dynamoDb.putItem('bookings', {
+    ...item,
+    status: { S: 'cancelled' },
+    notes: { S: 'Cancelled by phone: small craft advisory for the charter date.' },
+  });
 }
 
 /**

@@ -23,4 +23,9 @@ export interface ContentStore {
   ): Promise<StoredContent>;
   /** Stores small content held in memory. */
   putBytes(bytes: Uint8Array): Promise<StoredContent>;
+  /**
+   * Stored content as a stream, checked against its hash as it flows: altered content ends the stream with an error
+   * instead of its end. Used to rebuild a part of a previous capture (one chunk of a table's items).
+   */
+  read(hash: string): Promise<Readable>;
 }

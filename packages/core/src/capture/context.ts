@@ -11,6 +11,17 @@ export interface ObjectSelection {
   readonly exclude?: readonly string[];
 }
 
+/** How a table's items are captured (see the DynamoDB table type). */
+export interface TableItemSettings {
+  /**
+   * Tables holding more than this many bytes (DescribeTable's `TableSizeBytes`) are not scanned: their items are
+   * exported natively to `exportTo` when point-in-time recovery is on, or recorded as a gap saying why.
+   */
+  readonly maxBytes: number;
+  /** Where native exports of large tables are written; without it a large table's items are a gap. */
+  readonly exportTo?: { readonly bucket: string; readonly prefix?: string };
+}
+
 /** Counters a capture reports. Definitions add to them as they download. */
 export interface CaptureCounters {
   /** Bytes read from AWS (object bodies, code zips). */
@@ -42,6 +53,9 @@ export interface CaptureContext {
   /** Objects larger than this are downloaded in ranged parts of this size. */
   readonly partSize: number;
   readonly counters: CaptureCounters;
+  readonly tableItems: TableItemSettings;
+  /** Whether a capture of a Lightsail instance also takes a native snapshot and records its name. */
+  readonly lightsailSnapshots: boolean;
 }
 
 /**

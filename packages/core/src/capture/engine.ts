@@ -2,7 +2,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients.js';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
-import { CauseKind, DEFAULT_PART_SIZE, DOWNLOADS_IN_FLIGHT } from '../constants.js';
+import {
+  CauseKind,
+  DEFAULT_PART_SIZE,
+  DEFAULT_TABLE_ITEM_LIMIT_BYTES,
+  DOWNLOADS_IN_FLIGHT,
+} from '../constants.js';
 import { describeProblem, UnknownResourceTypeError } from '../errors.js';
 import { endpointRegion, type RateLimit } from '../resources/service.js';
 import type { ResourceDefinition } from '../resources/types.js';
@@ -16,6 +21,7 @@ import {
   type CaptureContext,
   type CaptureCounters,
   type ObjectSelection,
+  type TableItemSettings,
   withStoreBucketExcluded,
 } from './context.js';
 import { prepareDocument } from './document.js';
@@ -35,12 +41,24 @@ export interface CaptureEngineOptions {
   readonly objects?: ObjectSelection;
   /** @default 8 MiB */
   readonly partSize?: number;
+  /** How table items are captured. @default scanned up to 2 GiB a table, no export destination */
+  readonly tableItems?: Partial<TableItemSettings>;
+  /** Take a native snapshot of each Lightsail instance captured. @default false */
+  readonly lightsailSnapshots?: boolean;
   /** Rate limits replacing a service's declared ones, by service name (`{ route53: { requestsPerSecond: 2 } }`). */
   readonly rateLimits?: Readonly<Record<string, Partial<RateLimit>>>;
   /** @default () => new Date() */
   readonly now?: () => Date;
   /** Called after every capture, for progress displays. */
   readonly onCapture?: (outcome: CaptureOutcome) => void;
+}
+
+/** What a caller knows of a resource before it is captured. */
+export interface CaptureHints {
+  /** The listing's fingerprint: when it equals the latest version's, nothing is read at all. */
+  readonly fingerprint?: string | undefined;
+  /** The only parts of the resource events changed since its latest version (see `PartialChange`). */
+  readonly parts?: readonly string[];
 }
 
 /**
@@ -79,6 +97,8 @@ export class CaptureEngine {
       objects: withStoreBucketExcluded(options.objects ?? {}, options.store.ownBucket),
       partSize: options.partSize ?? DEFAULT_PART_SIZE,
       counters,
+      tableItems: { maxBytes: DEFAULT_TABLE_ITEM_LIMIT_BYTES, ...options.tableItems },
+      lightsailSnapshots: options.lightsailSnapshots ?? false,
     };
   }
 
@@ -103,15 +123,20 @@ export class CaptureEngine {
    * change since the latest version records it as silent drift (`reconcile`); a first capture stays `baseline`,
    * and so does one that only adds content the latest version could not fetch.
    */
-  async capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
-    const outcome = await this.#capture(resource, cause, fingerprint).catch(
+  async capture(
+    resource: ResourceRef,
+    cause: VersionCause,
+    hints: CaptureHints = {},
+  ): Promise<CaptureOutcome> {
+    const outcome = await this.#capture(resource, cause, hints).catch(
       (error: unknown): CaptureOutcome => ({ status: 'failed', resource, error: describeError(error) }),
     );
     this.#onCapture?.(outcome);
     return outcome;
   }
 
-  async #capture(resource: ResourceRef, cause: VersionCause, fingerprint?: string): Promise<CaptureOutcome> {
+  async #capture(resource: ResourceRef, cause: VersionCause, hints: CaptureHints): Promise<CaptureOutcome> {
+    const { fingerprint, parts } = hints;
     const definition = this.definition(resource.type);
     const latest = this.store.latest(resource);
     const current = latest && !latest.record.deleted && latest.record.document ? latest : undefined;
@@ -122,7 +147,7 @@ export class CaptureEngine {
       blobs: current.record.blobs,
       ...(current.record.fingerprint === undefined ? {} : { fingerprint: current.record.fingerprint }),
     };
-    const described = await definition.describe(this.context, resource.id, resource.region, previous);
+    const described = await definition.describe(this.context, resource.id, resource.region, previous, parts);
     if (described.status === 'gap') return { status: 'gap', resource, gap: described.gap };
     const base = { resource, capturedAt: this.#now().toISOString() };
     let draft: VersionDraft;
@@ -154,7 +179,10 @@ export class CaptureEngine {
         gaps: [...(described.gaps ?? [])],
       };
     }
-    const result = await this.store.append(draft);
+    // A draft rebuilt from the latest version's parts holds only what changed since it: when another writer appended
+    // first, it is captured again as a whole instead of being appended over a version it was not built from.
+    const result = await this.store.append(draft, parts ? { basedOn: latest?.hash ?? null } : {});
+    if (result.conflict) return this.#capture(resource, cause, { ...(fingerprint ? { fingerprint } : {}) });
     return result.appended && result.version
       ? { status: 'appended', resource, version: result.version }
       : { status: 'unchanged', resource, ...(result.version ? { version: result.version } : {}) };
@@ -225,6 +253,7 @@ function countingContent(content: ContentStore, counters: CaptureCounters): Cont
     has: (hash) => content.has(hash),
     putStream: async (source, options) => count(await content.putStream(source, options)),
     putBytes: async (bytes) => count(await content.putBytes(bytes)),
+    read: (hash) => content.read(hash),
   };
 }
 

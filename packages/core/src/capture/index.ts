@@ -6,7 +6,7 @@ export {
   runBaseline,
   selectDefinitions,
 } from './baseline.js';
-export type { CaptureContext, CaptureCounters, ObjectSelection } from './context.js';
+export type { CaptureContext, CaptureCounters, ObjectSelection, TableItemSettings } from './context.js';
 export { CaptureEngine, type CaptureEngineOptions } from './engine.js';
 export {
   type IngestedCapture,

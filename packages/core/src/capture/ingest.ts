@@ -77,9 +77,9 @@ export async function ingestChanges(
   const tally = new Tally();
   const limit = pLimit(options.concurrency ?? 16);
   const captures = await Promise.all(
-    coalesce(events).map(({ resource, cause }) =>
+    coalesce(events).map(({ resource, cause, parts }) =>
       limit(async () => {
-        const outcome = await engine.capture(resource, cause);
+        const outcome = await engine.capture(resource, cause, parts ? { parts } : {});
         tally.add(outcome);
         return summarise(outcome);
       }),

@@ -147,7 +147,7 @@ export class Sweeper {
     then?: OutcomeHandler,
   ): Promise<void> {
     while (this.#inFlight.size >= this.#maxInFlight) await Promise.race(this.#inFlight);
-    const task = this.#engine.capture(resource, this.#cause, fingerprint).then((outcome) => {
+    const task = this.#engine.capture(resource, this.#cause, { fingerprint }).then((outcome) => {
       this.#record(outcome);
       if (then) track(this.#handlers, then(outcome));
     });

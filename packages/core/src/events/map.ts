@@ -1,6 +1,6 @@
 import { GLOBAL_REGION } from '../constants.js';
 import { definitionsForEventSource, registry } from '../resources/registry.js';
-import type { NotificationSpec, ResourceDefinition } from '../resources/types.js';
+import type { NotificationSpec, PartialChange, ResourceDefinition } from '../resources/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
 import type { ResourceRef } from '../types/resource.js';
 import { baseEventName, isReadOnlyName } from './event-name.js';
@@ -8,6 +8,7 @@ import {
   type ChangeEvent,
   type EventCause,
   type MappedEvent,
+  type PartialResource,
   type ServiceNotification,
   SkipReason,
   type SkipReasonCode,
@@ -127,17 +128,31 @@ function skipped(source: string, reason: SkipReasonCode, detail: string, cause?:
   return cause ? { source, cause, resources: [], skipped: why } : { source, resources: [], skipped: why };
 }
 
-/** Identifiers an extractor returns: strings only, never empty, each once. An extractor that throws names none. */
-function idsOf(definition: ResourceDefinition, name: string, record: CloudTrailRecord): string[] {
+/**
+ * What an extractor names: each identifier once (never empty), with the parts it changed when every mention names
+ * parts (their union), or as a whole when any mention does not. An extractor that throws names nothing.
+ */
+function changesOf(definition: ResourceDefinition, name: string, record: CloudTrailRecord): PartialChange[] {
   const extractor = definition.events[name];
   if (!extractor) return [];
-  let ids: readonly unknown[];
+  let named: readonly unknown[];
   try {
-    ids = extractor(record);
+    named = extractor(record);
   } catch {
     return [];
   }
-  return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
+  const changes = new Map<string, Set<string> | undefined>();
+  for (const item of named) {
+    const change = typeof item === 'string' ? { id: item } : (item as PartialChange | null);
+    if (typeof change?.id !== 'string' || change.id === '') continue;
+    const parts = Array.isArray(change.parts)
+      ? change.parts.filter((part) => typeof part === 'string')
+      : undefined;
+    const known = changes.get(change.id);
+    const whole = !parts || (changes.has(change.id) && known === undefined);
+    changes.set(change.id, whole ? undefined : new Set([...(known ?? []), ...parts]));
+  }
+  return [...changes].map(([id, parts]) => (parts ? { id, parts: [...parts] } : { id }));
 }
 
 /** The definitions that may handle an event: by its source, or (old records without one) by its name alone. */
@@ -198,18 +213,25 @@ function mapCloudTrail(
   const awsRegion = regionOf(record, event.region);
 
   const resources: ResourceRef[] = [];
+  const partial: PartialResource[] = [];
   let regionMissing = false;
   for (const definition of handling) {
     const region = definition.scope === 'global' ? GLOBAL_REGION : awsRegion;
-    const ids = idsOf(definition, name, record);
-    if (!region) regionMissing ||= ids.length > 0;
-    else for (const id of ids) resources.push({ account, region, type: definition.type, id });
+    const changes = changesOf(definition, name, record);
+    if (!region) {
+      regionMissing ||= changes.length > 0;
+      continue;
+    }
+    for (const { id, parts } of changes) {
+      resources.push({ account, region, type: definition.type, id });
+      if (parts) partial.push({ type: definition.type, id, parts });
+    }
   }
   if (resources.length === 0) {
     const why = regionMissing ? 'does not say in which region' : 'does not say which resource';
     return skipped(source, SkipReason.UNRESOLVABLE, `${call} ${why} it changed`, cause);
   }
-  return { source, cause, resources };
+  return { source, cause, resources, ...(partial.length > 0 ? { partial } : {}) };
 }
 
 /** The definitions declaring a notification, with the declaration. */
@@ -322,6 +344,8 @@ export interface CoalescedChange {
   readonly resource: ResourceRef;
   /** The latest event's cause; `coalesced` counts every event that named the resource. */
   readonly cause: EventCause;
+  /** The parts the events changed, when every one of them changed only parts (see `MappedEvent.partial`). */
+  readonly parts?: readonly string[];
 }
 
 /** The key of a resource: equal for the same account, region, type and identifier. */
@@ -341,7 +365,7 @@ function timeOf(cause: EventCause): number {
 export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
   const changes = new Map<
     string,
-    { resource: ResourceRef; cause: EventCause; time: number; count: number }
+    { resource: ResourceRef; cause: EventCause; time: number; count: number; parts: Set<string> | undefined }
   >();
   for (const event of mapped) {
     if (!event.cause || event.resources.length === 0) continue;
@@ -349,20 +373,23 @@ export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
     const time = timeOf(cause);
     for (const resource of event.resources) {
       const key = resourceKey(resource);
+      const parts = event.partial?.find((p) => p.type === resource.type && p.id === resource.id)?.parts;
       const existing = changes.get(key);
       if (!existing) {
-        changes.set(key, { resource, cause, time, count: 1 });
+        changes.set(key, { resource, cause, time, count: 1, parts: parts && new Set(parts) });
         continue;
       }
       existing.count += 1;
+      existing.parts = existing.parts && parts ? new Set([...existing.parts, ...parts]) : undefined;
       if (time >= existing.time) {
         existing.cause = cause;
         existing.time = time;
       }
     }
   }
-  return [...changes.values()].map(({ resource, cause, count }) => ({
+  return [...changes.values()].map(({ resource, cause, count, parts }) => ({
     resource,
     cause: { ...cause, coalesced: count },
+    ...(parts ? { parts: [...parts] } : {}),
   }));
 }

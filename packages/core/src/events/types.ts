@@ -78,6 +78,13 @@ export interface EventCause {
   readonly coalesced?: number;
 }
 
+/** A resource of which an event changed only the named parts. */
+export interface PartialResource {
+  readonly type: string;
+  readonly id: string;
+  readonly parts: readonly string[];
+}
+
 /** What one input event maps to. */
 export interface MappedEvent {
   /** Where the event came from: `file.json#3` (zero-based position in that input). */
@@ -86,6 +93,11 @@ export interface MappedEvent {
   readonly cause?: EventCause;
   /** Resources to capture again; empty when skipped. */
   readonly resources: readonly ResourceRef[];
+  /**
+   * Resources among `resources` of which the event changed only some parts (the items of a DynamoDB table), with
+   * those parts. A resource not listed here changed as a whole.
+   */
+  readonly partial?: readonly PartialResource[];
   /** Set when the event maps to nothing, with the reason; the detail of a `malformed` one starts `line N: `. */
   readonly skipped?: { readonly reason: SkipReasonCode; readonly detail: string };
 }

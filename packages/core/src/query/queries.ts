@@ -7,6 +7,7 @@ import type { VersionStore } from '../store/version-store.js';
 import type { JsonObject } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import { type FieldChange, fieldChanges } from './changes.js';
+import { type ItemsSide, itemChanges } from './item-changes.js';
 
 /** One resource as it was at a moment. Stable shape (`--json`). */
 export type StateEntry = VersionEntry;
@@ -139,7 +140,37 @@ async function changesBetween(
 ): Promise<{ changes: FieldChange[]; damaged?: string }> {
   const [older, newer] = [await documentOf(store, before), await documentOf(store, after)];
   const damaged = older.damaged ?? newer.damaged;
-  return damaged ? { changes: [], damaged } : { changes: fieldChanges(older.document, newer.document) };
+  if (damaged) return { changes: [], damaged };
+  return versionChanges(
+    store,
+    { document: older.document, blobs: before?.blobs ?? {} },
+    { document: newer.document, blobs: after?.blobs ?? {} },
+  );
+}
+
+/**
+ * Field-level changes between two versions' documents, followed by the item-level changes of chunked items (a
+ * table's); a chunk that cannot be read whole makes the changes partial and says why.
+ */
+async function versionChanges(
+  store: VersionStore,
+  older: ItemsSide,
+  newer: ItemsSide,
+): Promise<{ changes: FieldChange[]; damaged?: string }> {
+  const changes = fieldChanges(older.document, newer.document);
+  try {
+    return { changes: [...changes, ...(await itemChanges(older, newer, (hash) => readText(store, hash)))] };
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    return { changes, damaged: error.message };
+  }
+}
+
+/** A blob as UTF-8 text, checked against its hash. */
+async function readText(store: VersionStore, hash: string): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of await store.readBlob(hash)) parts.push(Buffer.from(part as Uint8Array));
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** Documents read from the store at once by one query: enough to overlap reads, few enough for any file limit. */
@@ -167,16 +198,17 @@ export async function history(store: VersionStore, resource: ResourceRef): Promi
       return { entry: indexed, document: { damaged: error.message } };
     }
   });
-  return read.map(({ entry, document }, position) => {
-    const before = read[position - 1]?.document ?? {};
+  return mapBounded(read, async ({ entry, document }, position) => {
+    const previous = read[position - 1];
+    const before = previous?.document ?? {};
     // A deletion has no document, but its record may be damaged all the same.
     const damaged = document.damaged ?? before.damaged;
-    return damaged
-      ? { ...entry, changes: [], damaged }
-      : {
-          ...entry,
-          changes: fieldChanges(before.document, entry.deleted ? undefined : document.document),
-        };
+    if (damaged) return { ...entry, changes: [], damaged };
+    const older = { document: before.document, blobs: previous?.entry.blobs ?? {} };
+    const newer = entry.deleted
+      ? { document: undefined, blobs: {} }
+      : { document: document.document, blobs: entry.blobs };
+    return { ...entry, ...(await versionChanges(store, older, newer)) };
   });
 }
 

@@ -1,4 +1,9 @@
 import { acmCertificate } from './acm-certificate.js';
+import { apiGatewayApiKey } from './apigateway-api-key.js';
+import { apiGatewayRestApi } from './apigateway-rest-api.js';
+import { apiGatewayUsagePlan } from './apigateway-usage-plan.js';
+import { apiGatewayV2Api } from './apigatewayv2-api.js';
+import { apiGatewayV2DomainName } from './apigatewayv2-domain-name.js';
 import { cloudFrontCachePolicy } from './cloudfront-cache-policy.js';
 import { cloudFrontDistribution } from './cloudfront-distribution.js';
 import { cloudFrontFunction } from './cloudfront-function.js';
@@ -8,6 +13,9 @@ import { cloudFrontOriginAccessIdentity } from './cloudfront-origin-access-ident
 import { cloudFrontOriginRequestPolicy } from './cloudfront-origin-request-policy.js';
 import { cloudFrontPublicKey } from './cloudfront-public-key.js';
 import { cloudFrontResponseHeadersPolicy } from './cloudfront-response-headers-policy.js';
+import { dynamoDbTable } from './dynamodb-table.js';
+import { eventsEventBus } from './events-event-bus.js';
+import { eventsRule } from './events-rule.js';
 import { iamGroup } from './iam-group.js';
 import { iamManagedPolicy } from './iam-managed-policy.js';
 import { iamOidcProvider } from './iam-oidc-provider.js';
@@ -16,10 +24,17 @@ import { iamRole } from './iam-role.js';
 import { iamSamlProvider } from './iam-saml-provider.js';
 import { iamUser } from './iam-user.js';
 import { lambdaFunction } from './lambda-function.js';
+import { lightsailDomain } from './lightsail-domain.js';
+import { lightsailInstance } from './lightsail-instance.js';
+import { lightsailStaticIp } from './lightsail-static-ip.js';
 import { route53HealthCheck } from './route53-health-check.js';
 import { route53HostedZone } from './route53-hosted-zone.js';
 import { s3Bucket } from './s3-bucket.js';
 import { s3Object } from './s3-object.js';
+import { sesConfigurationSet } from './ses-configuration-set.js';
+import { sesEmailIdentity } from './ses-email-identity.js';
+import { sesReceiptRuleSet } from './ses-receipt-rule-set.js';
+import { sesTemplate } from './ses-template.js';
 import type { ResourceDefinition } from './types.js';
 
 /**
@@ -49,6 +64,21 @@ export const registry: readonly ResourceDefinition[] = [
   iamSamlProvider,
   iamPasswordPolicy,
   acmCertificate,
+  apiGatewayRestApi,
+  apiGatewayUsagePlan,
+  apiGatewayApiKey,
+  apiGatewayV2Api,
+  apiGatewayV2DomainName,
+  dynamoDbTable,
+  eventsRule,
+  eventsEventBus,
+  lightsailInstance,
+  lightsailStaticIp,
+  lightsailDomain,
+  sesEmailIdentity,
+  sesConfigurationSet,
+  sesTemplate,
+  sesReceiptRuleSet,
 ];
 
 /**

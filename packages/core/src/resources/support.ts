@@ -68,6 +68,27 @@ export async function collectPages<T, I>(
   return result;
 }
 
+/**
+ * Every page of a listing the SDK has no paginator for: the first page, then the page after the token `next` reads
+ * from each one, until a page has no token; each page request made inside `limit` so it counts against the
+ * service's concurrency like any other call.
+ *
+ * @example
+ * tokenPages(limit, (NextToken) => client.send(new ListRulesCommand({ NextToken })), (page) => page.NextToken);
+ */
+export async function* tokenPages<P>(
+  limit: CallLimit,
+  page: (token: string | undefined) => Promise<P>,
+  next: (page: P) => string | undefined,
+): AsyncGenerator<P> {
+  let token: string | undefined;
+  do {
+    const current = await limit(() => page(token));
+    yield current;
+    token = next(current);
+  } while (token);
+}
+
 /** Parses a JSON policy document; keeps the string when it is not valid JSON. */
 export function parsePolicy(value: Json | undefined): Json | undefined {
   if (typeof value !== 'string') return value;
@@ -101,6 +122,22 @@ export function keyedBy(value: Json | undefined, key: string): Json | undefined 
     if (isJsonObject(item) && typeof item[key] === 'string') map[item[key]] = item;
   }
   return map;
+}
+
+/**
+ * A document with each array of objects under `fields` keyed by the field named for it ({@link keyedBy}), so that
+ * their order does not matter; every other field as it is.
+ *
+ * @example
+ * keyedFields({ Name: 'plan', Keys: [{ id: 'k1' }] }, { Keys: 'id' }); // { Name: 'plan', Keys: { k1: { id: 'k1' } } }
+ */
+export function keyedFields(raw: JsonObject, fields: Readonly<Record<string, string>>): JsonObject {
+  const keyed: JsonObject = { ...raw };
+  for (const [name, key] of Object.entries(fields)) {
+    const value = keyedBy(raw[name], key);
+    if (value !== undefined) keyed[name] = value;
+  }
+  return keyed;
 }
 
 /** A field of a loosely typed record, following a path; `undefined` when any step is missing. */

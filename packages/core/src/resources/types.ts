@@ -17,6 +17,22 @@ import type { AwsService } from './service.js';
  */
 export type IdExtractor = (record: CloudTrailRecord) => readonly string[];
 
+/**
+ * A resource of which an event changed only parts of its content (the items a DynamoDB `PutItem` wrote): `describe`
+ * is given the parts and may rebuild only what holds them. Without `parts`, the event changed the whole resource.
+ */
+export interface PartialChange {
+  readonly id: string;
+  /** Opaque to everything but the definition's `describe` (for DynamoDB, each item key as canonical JSON). */
+  readonly parts?: readonly string[];
+}
+
+/**
+ * Maps one CloudTrail record to what it changed: identifiers (the whole resource) or {@link PartialChange}s. Pure,
+ * like {@link IdExtractor}, which it extends.
+ */
+export type EventExtractor = (record: CloudTrailRecord) => readonly (string | PartialChange)[];
+
 /** One resource type Tidemark can capture: declared data plus a few functions. One file per type. */
 export interface ResourceDefinition {
   /** CloudFormation type name, e.g. `AWS::Lambda::Function`. Unique in the registry. */
@@ -36,9 +52,10 @@ export interface ResourceDefinition {
   readonly secrets: readonly FieldPath[];
   /**
    * CloudTrail event names (without API-version suffixes such as `20150331`) that change resources of this
-   * type, each with its identifier extractor.
+   * type, each with its identifier extractor. Data events that change part of a resource's content (DynamoDB item
+   * writes) name the parts: see {@link PartialChange}.
    */
-  readonly events: Readonly<Record<string, IdExtractor>>;
+  readonly events: Readonly<Record<string, EventExtractor>>;
   /**
    * Whether a baseline enumerates this type on its own. False for types listed as part of a parent
    * (S3 objects are listed per bucket by `listChildren`).
@@ -59,8 +76,17 @@ export interface ResourceDefinition {
    * reaches the service's global endpoint: see `CaptureContext.client`).
    */
   list(ctx: CaptureContext, region: string): AsyncIterable<ListedResource>;
-  /** Reads one resource; `previous` lets content that did not change be reused instead of downloaded. */
-  describe(ctx: CaptureContext, id: string, region: string, previous?: PreviousCapture): Promise<Described>;
+  /**
+   * Reads one resource; `previous` lets content that did not change be reused instead of downloaded, and `parts`
+   * (from a {@link PartialChange}) says which parts of it alone changed since `previous`.
+   */
+  describe(
+    ctx: CaptureContext,
+    id: string,
+    region: string,
+    previous?: PreviousCapture,
+    parts?: readonly string[],
+  ): Promise<Described>;
   /** Pure: turns the raw document into its stored shape (parsed policies, SDK metadata dropped). */
   normalise(raw: JsonObject): JsonObject;
   /** Child resources captured with this one in a baseline (a bucket's objects): any number of types. */

@@ -72,6 +72,17 @@ export interface AppendResult {
   readonly appended: boolean;
   /** The latest version after the call; undefined only for a deletion of a never-seen resource. */
   readonly version?: Hashed<VersionRecord>;
+  /** True when the draft was built on a version that is no longer the latest (see `basedOn`): nothing was written. */
+  readonly conflict?: true;
+}
+
+/** Options of {@link VersionStore.append}. */
+export interface AppendOptions {
+  /**
+   * The hash of the version the draft was built from (`null`: none), for a draft that holds only what changed since
+   * it (a table's rebuilt chunks): when another writer appended first, nothing is written and `conflict` is set.
+   */
+  readonly basedOn?: string | null;
 }
 
 const MAX_APPEND_ATTEMPTS = 20;
@@ -173,6 +184,7 @@ export class VersionStore {
       has: (hash) => backend.exists(blobKey(hash)),
       putStream: (source, options) => backend.putBlob(source, blobKey, options?.expectedHash),
       putBytes: (bytes) => backend.putBlobBytes(bytes, blobKey),
+      read: (hash) => this.readBlob(hash),
     };
   }
 
@@ -370,13 +382,15 @@ export class VersionStore {
   /**
    * Appends a version to the resource's chain unless it equals the latest version. Safe with concurrent
    * writers: the next key is created only if absent; on a race the chain is re-read and the draft compared
-   * again with what won.
+   * again with what won, or, for a draft `basedOn` a version that is no longer the latest, refused as a conflict.
    */
-  async append(draft: VersionDraft): Promise<AppendResult> {
+  async append(draft: VersionDraft, options: AppendOptions = {}): Promise<AppendResult> {
     let latest = this.index.latest(draft.resource);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       if (latest ? sameState(latest.record, draft) : draft.deleted)
         return { appended: false, version: latest };
+      if (options.basedOn !== undefined && (latest?.hash ?? null) !== options.basedOn)
+        return { appended: false, ...(latest ? { version: latest } : {}), conflict: true };
       const version = await this.#createNext<VersionRecord>(
         (seq) => versionKey(draft.resource, seq),
         { schema: 1, ...draft },

@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { ContentStore, StoredContent } from '../../src/capture/content-store.js';
-import type { CaptureContext, CaptureCounters, ObjectSelection } from '../../src/capture/context.js';
-import { DEFAULT_PART_SIZE } from '../../src/constants.js';
+import type {
+  CaptureContext,
+  CaptureCounters,
+  ObjectSelection,
+  TableItemSettings,
+} from '../../src/capture/context.js';
+import { DEFAULT_PART_SIZE, DEFAULT_TABLE_ITEM_LIMIT_BYTES } from '../../src/constants.js';
 import { endpointRegion } from '../../src/resources/service.js';
 import type { Described } from '../../src/types/resource.js';
 
@@ -56,6 +61,12 @@ export class MemoryContentStore implements ContentStore {
     return this.#keep(createHash('sha256').update(bytes).digest('hex'), Buffer.from(bytes));
   }
 
+  async read(hash: string): Promise<Readable> {
+    const bytes = this.blobs.get(hash);
+    if (!bytes) throw new Error(`blob ${hash} is not stored`);
+    return Readable.from([bytes]);
+  }
+
   /** Stores content directly (arrange step of a test). */
   seed(bytes: Uint8Array): string {
     const digest = createHash('sha256').update(bytes).digest('hex');
@@ -89,6 +100,8 @@ export interface TestContextOptions {
   readonly concurrency?: number;
   /** @default us-east-1 */
   readonly homeRegion?: string;
+  readonly tableItems?: Partial<TableItemSettings>;
+  readonly lightsailSnapshots?: boolean;
 }
 
 /**
@@ -123,6 +136,8 @@ export function createCaptureContext(options: TestContextOptions = {}): TestCapt
     objects: options.objects ?? {},
     partSize: options.partSize ?? DEFAULT_PART_SIZE,
     counters,
+    tableItems: { maxBytes: DEFAULT_TABLE_ITEM_LIMIT_BYTES, ...options.tableItems },
+    lightsailSnapshots: options.lightsailSnapshots ?? false,
   };
 }
 

@@ -20,7 +20,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-acm';
 import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
-import { fault, notAuthorized } from '../errors.js';
+import { fault, injectedFaults } from '../errors.js';
 import { type AccountModel, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
 import type { AcmModel, SimCertificate } from './model.js';
@@ -67,10 +67,10 @@ export function acmProfile(model: AccountModel, acm: AcmModel): ServiceProfile {
       },
     },
     client: ACMClient,
-    injectedFault(kind, action, callTarget) {
-      if (kind === 'throttled') return fault('ThrottlingException', 400, 'Rate exceeded');
-      return fault('AccessDeniedException', 400, notAuthorized(model.caller.arn, action, callTarget.arn));
-    },
+    injectedFault: injectedFaults(model.caller, {
+      throttled: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+      denied: { code: 'AccessDeniedException', status: 400 },
+    }),
     operations: [
       defineOperation(ListCertificatesCommand, {
         action: 'acm:ListCertificates',

@@ -1,7 +1,12 @@
 import type { ServiceProfile } from '../dispatch.js';
 import { fault } from '../errors.js';
 import { type ApiCallSpec, isoSeconds } from '../events.js';
-import type { SimulatedServiceModule, SimulationContext, SiteEdge } from '../service-simulator.js';
+import {
+  emitApiCall,
+  type SimulatedServiceModule,
+  type SimulationContext,
+  type SiteEdge,
+} from '../service-simulator.js';
 import type { AcmCertificateApproachingExpiration, SimulatedEvent, SimulatedScale } from '../types.js';
 import { acmProfile } from './api.js';
 import { AcmModel, type AcmSeed } from './model.js';
@@ -127,15 +132,6 @@ export class SimulatedAcm implements SimulatedServiceModule {
     at: Date,
     body: Pick<ApiCallSpec, 'requestParameters' | 'responseElements'>,
   ): SimulatedEvent[] {
-    return this.#context.emit([
-      this.#context.events.apiCall({
-        eventSource: EVENT_SOURCE,
-        eventName,
-        region,
-        at,
-        host: `acm.${region}.amazonaws.com`,
-        ...body,
-      }),
-    ]);
+    return emitApiCall(this.#context, 'acm', { eventSource: EVENT_SOURCE, eventName, region, at, ...body });
   }
 }

@@ -28,7 +28,7 @@ import {
   type OutputOf,
   type ServiceProfile,
 } from '../dispatch.js';
-import { fault, notAuthorized } from '../errors.js';
+import { fault, injectedFaults } from '../errors.js';
 import { type AccountModel, optional } from '../model.js';
 import { decodeMarker, encodeMarker } from '../paging.js';
 import {
@@ -134,10 +134,10 @@ export function route53Profile(
       },
     },
     client: Route53Client,
-    injectedFault(kind, action, target) {
-      if (kind === 'throttled') return fault('Throttling', 400, 'Rate exceeded');
-      return fault('AccessDenied', 403, notAuthorized(model.caller.arn, action, target.arn));
-    },
+    injectedFault: injectedFaults(model.caller, {
+      throttled: { code: 'Throttling', status: 400, message: 'Rate exceeded' },
+      denied: { code: 'AccessDenied', status: 403 },
+    }),
     operations: [
       rated(ListHostedZonesCommand, {
         action: 'route53:ListHostedZones',
