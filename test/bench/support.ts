@@ -384,9 +384,13 @@ export function sqsOperation(request: ClientRequest): string {
  * JSON in argv[2]; returns the JSON of the last line it printed. A `.ts` script runs through tsx; a bundle (`.js`,
  * `.mjs`) with plain Node, as the built CLI and the Lambda functions run.
  */
-export async function runBenchChild<T>(script: string, request: unknown): Promise<T> {
+export async function runBenchChild<T>(
+  script: string,
+  request: unknown,
+  nodeFlags: readonly string[] = [],
+): Promise<T> {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, script, JSON.stringify(request)], {
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, script, JSON.stringify(request)], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],

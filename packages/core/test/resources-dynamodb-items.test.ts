@@ -192,4 +192,25 @@ describe('AWS::DynamoDB::Table items against dynalite', () => {
     expect(text).not.toContain('"S":"b-00007"');
     expect(text).toContain('"S":"b-00008"');
   });
+
+  it('stops a scan that reads more than the item limit, whatever size DynamoDB reported, and says why', async () => {
+    const ctx = dynaliteContext({ tableItems: { maxBytes: 100_000 } });
+
+    const described = found(await dynamoDbTable.describe(ctx, 'bookings', REGION));
+
+    expect(described.raw.Items).toEqual({ $unknown: 'TableTooLarge' });
+    expect(described.blobs).toBeUndefined();
+    expect(described.gaps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          operation: 'dynamodb:Scan',
+          code: 'TableTooLarge',
+          message: expect.stringMatching(
+            /^the scan read more than the item limit of 100000 bytes \(DynamoDB reported 0 bytes/,
+          ),
+        }),
+      ]),
+    );
+    expect(ctx.content.puts).toEqual([]);
+  });
 });

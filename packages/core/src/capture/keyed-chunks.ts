@@ -10,8 +10,16 @@ import path from 'node:path';
 export const HASH_RANGES = 4096;
 const RANGE_BITS = 12;
 
-/** Records of one range held in memory before they are appended to the range's temporary file. */
-const DEFAULT_SPILL_BYTES = 16 * 1024;
+/**
+ * Spill files: records are spread over buckets of consecutive hash ranges while they are collected, each bucket
+ * appended to its own temporary file; a bucket is later read back alone, so memory holds one bucket at a time. There
+ * are enough buckets for about 2 MiB of records each (64 at least, 4,096 at most).
+ */
+const MIN_BUCKETS = 64;
+const BUCKET_TARGET_BYTES = 2 * 1024 * 1024;
+
+/** Text of records held in memory, all buckets together, before they are appended to the buckets' files. */
+const HELD_BYTES = 16 * 1024 * 1024;
 
 /** One record: its key (which orders it and places it in a chunk) and its serialised line, without newline. */
 export interface KeyedLine {
@@ -63,10 +71,11 @@ export function sortByKey(lines: KeyedLine[]): KeyedLine[] {
 }
 
 /**
- * Collects keyed records arriving in any order (the segments of a parallel scan) into hash ranges, spilling each
- * range to a temporary file past 16 KiB so memory stays bounded whatever the table's size; then yields chunks of
- * consecutive ranges, each sorted by key. Equal records give equal chunks on every run, and changing one record
- * changes one chunk. Call {@link KeyedChunkCollector.dispose} when done, also after a failure.
+ * Collects keyed records arriving in any order (the segments of a parallel scan) into buckets of key hash, appending
+ * each bucket to a temporary file as records accumulate, so memory stays bounded whatever the table's size; then
+ * yields chunks of consecutive hash ranges, each sorted by key, reading one bucket at a time. Equal records give equal
+ * chunks on every run, and changing one record changes one chunk. Call {@link KeyedChunkCollector.dispose} when done,
+ * also after a failure.
  *
  * @example
  * const collector = new KeyedChunkCollector();
@@ -78,41 +87,53 @@ export class KeyedChunkCollector {
   /** Bytes of lines collected (UTF-16 length, close to UTF-8 for ASCII records). */
   bytes = 0;
   count = 0;
-  readonly #held: KeyedLine[][] = Array.from({ length: HASH_RANGES }, () => []);
-  readonly #heldBytes = new Uint32Array(HASH_RANGES);
+  readonly #buckets: number;
+  /** Each bucket's records not yet in its file, as the text appended to it. */
+  readonly #held: string[];
   readonly #spilled = new Set<number>();
-  /** Each range's appends in flight, chained so that two never write into its file at once. */
+  /** Each bucket's appends in flight, chained so that two never write into its file at once. */
   readonly #spills = new Map<number, Promise<void>>();
   readonly #spillBytes: number;
   #folder: Promise<string> | undefined;
 
-  /** `spillBytes`: bytes of one range held in memory before they go to its temporary file. @default 16 KiB */
-  constructor(options: { readonly spillBytes?: number } = {}) {
-    this.#spillBytes = options.spillBytes ?? DEFAULT_SPILL_BYTES;
+  /**
+   * `expectedBytes`: about how much will be collected (a table's reported size), which sets the number of buckets.
+   * `spillBytes`: text of one bucket held in memory before it goes to its file. @default 16 MiB over the buckets
+   */
+  constructor(options: { readonly expectedBytes?: number; readonly spillBytes?: number } = {}) {
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(1, (options.expectedBytes ?? 0) / BUCKET_TARGET_BYTES)));
+    this.#buckets = Math.min(HASH_RANGES, Math.max(MIN_BUCKETS, wanted));
+    this.#held = Array.from({ length: this.#buckets }, () => '');
+    this.#spillBytes = options.spillBytes ?? HELD_BYTES / this.#buckets;
   }
 
   /** Adds one record. Keys are expected to be unique; a repeated key is kept twice. */
   async add(key: string, line: string): Promise<void> {
-    const range = rangeOf(key);
-    const held = this.#held[range] as KeyedLine[];
-    held.push({ key, line });
-    const size = key.length + line.length + 2;
+    const bucket = Math.floor(rangeOf(key) / (HASH_RANGES / this.#buckets));
+    // A key is canonical JSON, which never holds a raw tab or newline: both separate safely.
+    const held = `${this.#held[bucket] ?? ''}${key}\t${line}\n`;
+    this.#held[bucket] = held;
     this.bytes += line.length + 1;
     this.count += 1;
-    this.#heldBytes[range] = (this.#heldBytes[range] ?? 0) + size;
-    if ((this.#heldBytes[range] ?? 0) >= this.#spillBytes) await this.#spill(range);
+    if (held.length >= this.#spillBytes) await this.#spill(bucket);
   }
 
   /** The chunks of `chunkCount` (a power of two up to {@link HASH_RANGES}) that hold records, in index order. */
   async *chunks(chunkCount: number): AsyncGenerator<{ readonly index: number; readonly lines: KeyedLine[] }> {
     if (!isChunkCount(chunkCount))
       throw new RangeError(`chunk count must be a power of two up to ${HASH_RANGES}`);
-    const rangesPerChunk = HASH_RANGES / chunkCount;
-    for (let index = 0; index < chunkCount; index += 1) {
-      const lines: KeyedLine[] = [];
-      for (let range = index * rangesPerChunk; range < (index + 1) * rangesPerChunk; range += 1)
-        lines.push(...(await this.#range(range)));
-      if (lines.length > 0) yield { index, lines: sortByKey(lines) };
+    const bucketsPerChunk = Math.max(1, this.#buckets / chunkCount);
+    for (let first = 0; first < this.#buckets; first += bucketsPerChunk) {
+      const byChunk = new Map<number, KeyedLine[]>();
+      for (let bucket = first; bucket < first + bucketsPerChunk; bucket += 1)
+        for (const line of await this.#bucket(bucket)) {
+          const index = chunkOf(line.key, chunkCount);
+          const lines = byChunk.get(index) ?? [];
+          lines.push(line);
+          byChunk.set(index, lines);
+        }
+      for (const index of [...byChunk.keys()].sort((a, b) => a - b))
+        yield { index, lines: sortByKey(byChunk.get(index) as KeyedLine[]) };
     }
   }
 
@@ -124,34 +145,32 @@ export class KeyedChunkCollector {
     if (folder) await rm(await folder, { recursive: true, force: true });
   }
 
-  async #spill(range: number): Promise<void> {
-    const held = this.#held[range] as KeyedLine[];
-    this.#held[range] = [];
-    this.#heldBytes[range] = 0;
-    this.#spilled.add(range);
+  async #spill(bucket: number): Promise<void> {
+    const text = this.#held[bucket] ?? '';
+    this.#held[bucket] = '';
+    this.#spilled.add(bucket);
     this.#folder ??= mkdtemp(path.join(tmpdir(), 'tidemark-chunks-'));
     const folder = this.#folder;
-    // A key is canonical JSON, which never holds a raw tab or newline: both separate safely.
-    const text = held.map(({ key, line }) => `${key}\t${line}\n`).join('');
-    const append = (this.#spills.get(range) ?? Promise.resolve()).then(async () =>
-      appendFile(path.join(await folder, String(range)), text),
+    const append = (this.#spills.get(bucket) ?? Promise.resolve()).then(async () =>
+      appendFile(path.join(await folder, String(bucket)), text),
     );
-    this.#spills.set(range, append);
+    this.#spills.set(bucket, append);
     await append;
   }
 
-  async #range(range: number): Promise<KeyedLine[]> {
-    await this.#spills.get(range);
-    const held = this.#held[range] as KeyedLine[];
-    if (!this.#spilled.has(range) || !this.#folder) return held;
-    const text = await readFile(path.join(await this.#folder, String(range)), 'utf8');
-    const spilled = text
+  /** A bucket's records: its file's and those still held. */
+  async #bucket(bucket: number): Promise<KeyedLine[]> {
+    await this.#spills.get(bucket);
+    const spilled =
+      this.#spilled.has(bucket) && this.#folder
+        ? await readFile(path.join(await this.#folder, String(bucket)), 'utf8')
+        : '';
+    return `${spilled}${this.#held[bucket] ?? ''}`
       .split('\n')
       .filter((entry) => entry !== '')
       .map((entry) => {
         const tab = entry.indexOf('\t');
         return { key: entry.slice(0, tab), line: entry.slice(tab + 1) };
       });
-    return [...spilled, ...held];
   }
 }

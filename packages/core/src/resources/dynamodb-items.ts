@@ -159,10 +159,12 @@ export async function scanItems(
 ): Promise<ItemsOutcome> {
   const client = ctx.client(dynamoDbService, region);
   const limit = ctx.limit(dynamoDbService);
-  const collector = new KeyedChunkCollector();
+  const collector = new KeyedChunkCollector({ expectedBytes: sizeBytes });
   const segments = Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(sizeBytes / SEGMENT_BYTES)));
-  // A failed segment stops the others at their next page; the collector is disposed once all have stopped.
+  // A failed segment stops the others at their next page; the collector is disposed once all have stopped. A table
+  // found larger than the item limit (DynamoDB updates the size it reports about every six hours) stops them too.
   let failed = false;
+  let tooLarge = false;
   const scanSegment = async (segment: number): Promise<void> => {
     const input = { TableName: keys.table, Segment: segment, TotalSegments: segments };
     try {
@@ -171,6 +173,10 @@ export async function scanItems(
         for (const item of page.Items ?? []) {
           const line = keyedLine(item, keys);
           if (line) await collector.add(line.key, line.line);
+        }
+        if (collector.bytes > ctx.tableItems.maxBytes) {
+          tooLarge = true;
+          failed = true;
         }
       }
     } catch (error) {
@@ -192,6 +198,11 @@ export async function scanItems(
     );
     if (scanned.state === 'gap') return { gap: scanned.gap };
     if (scanned.state !== 'ok') return { notFound: true };
+    if (tooLarge) {
+      const reported = `DynamoDB reported ${sizeBytes} bytes, a figure it updates about every six hours`;
+      const message = `the scan read more than the item limit of ${ctx.tableItems.maxBytes} bytes (${reported})`;
+      return { gap: tableTooLarge(region, keys.table, 'dynamodb:Scan', message) };
+    }
     const previousChunks = previousSection(previous)?.Chunks;
     const chunkCount = chooseChunkCount(
       collector.bytes,
@@ -350,6 +361,21 @@ async function batchGet(
   return items;
 }
 
+const EXPORT_OPERATION = 'dynamodb:ExportTableToPointInTime';
+
+/** The gap of a table whose items are more than the item limit and were not exported. */
+function tableTooLarge(region: string, table: string, operation: string, message: string): Gap {
+  return {
+    kind: 'error',
+    type: 'AWS::DynamoDB::Table',
+    region,
+    id: table,
+    operation,
+    code: 'TableTooLarge',
+    message,
+  };
+}
+
 /**
  * Starts a native export of a table too large to scan (`ExportTableToPointInTime`, which needs point-in-time
  * recovery) and records it by ARN as the items of this version; the export's files stay where DynamoDB writes them.
@@ -359,23 +385,27 @@ export async function exportItems(
   table: { readonly name: string; readonly arn: string; readonly sizeBytes: number; readonly pitr: boolean },
   region: string,
 ): Promise<ItemsOutcome> {
-  const gap = (code: string, message: string): { gap: Gap } => ({
-    gap: {
-      kind: 'error',
-      type: 'AWS::DynamoDB::Table',
-      region,
-      id: table.name,
-      operation: 'dynamodb:ExportTableToPointInTime',
-      code,
-      message,
-    },
-  });
   const limitBytes = ctx.tableItems.maxBytes;
   const tooLarge = `the table holds ${table.sizeBytes} bytes, more than the item limit of ${limitBytes}`;
   if (!table.pitr)
-    return gap('TableTooLarge', `${tooLarge}, and point-in-time recovery is off, so it cannot be exported`);
+    return {
+      gap: tableTooLarge(
+        region,
+        table.name,
+        EXPORT_OPERATION,
+        `${tooLarge}, and point-in-time recovery is off`,
+      ),
+    };
   const destination = ctx.tableItems.exportTo;
-  if (!destination) return gap('TableTooLarge', `${tooLarge}, and no export destination is set`);
+  if (!destination)
+    return {
+      gap: tableTooLarge(
+        region,
+        table.name,
+        EXPORT_OPERATION,
+        `${tooLarge}, and no export destination is set`,
+      ),
+    };
   const client = ctx.client(dynamoDbService, region);
   const prefix = [destination.prefix, table.name].filter(Boolean).join('/');
   const exported = await readPart(
