@@ -30,6 +30,16 @@ export const GapKind = {
 /** Content downloads (object bodies, code zips) in flight during a capture: bounds memory and temporary files. */
 export const DOWNLOADS_IN_FLIGHT = 8;
 
+/**
+ * Items stored as chunks (a DynamoDB table's): the format named in the document's `Items` section (one item per
+ * line in DynamoDB JSON, `{"id":{"S":"b-1"}}`, bytes in base64), and the prefix of the chunk blobs' names
+ * (`items/0000`…). Capture writes them, diffs read them.
+ */
+export const ChunkedItems = {
+  FORMAT: 'dynamodb-json-lines',
+  BLOB_PREFIX: 'items/',
+} as const;
+
 /** Tables larger than this have their items exported natively instead of scanned (`--table-item-limit`). */
 export const DEFAULT_TABLE_ITEM_LIMIT_BYTES = 2 * 1024 * 1024 * 1024;
 

@@ -1,9 +1,7 @@
+import { ChunkedItems } from '../constants.js';
 import type { Json, JsonObject } from '../types/json.js';
 import type { BlobRefs } from '../types/resource.js';
 import { type FieldChange, fieldChanges } from './changes.js';
-
-/** Chunk blobs of keyed items are named `items/<n>` (DynamoDB tables). */
-const CHUNK_PREFIX = 'items/';
 
 /** Item changes reported for one resource at most; the rest are counted in one more change. */
 export const MAX_ITEM_CHANGES = 100;
@@ -20,15 +18,12 @@ export interface ItemsSide {
   readonly blobs: BlobRefs;
 }
 
-/** The format of chunked items (a DynamoDB table's `Items` section). */
-const CHUNKED_FORMAT = 'dynamodb-json-lines';
-
 /** A document's chunked-items section: key attribute names and chunk count, when it has one. */
 function chunkedItems(document: JsonObject | undefined): { names: string[]; chunks: Json } | undefined {
   const items = document?.Items;
   if (typeof items !== 'object' || items === null || Array.isArray(items)) return undefined;
   const { Format: format, Key: key, Chunks: chunks } = items as JsonObject;
-  if (format !== CHUNKED_FORMAT || !Array.isArray(key) || !key.every((name) => typeof name === 'string'))
+  if (format !== ChunkedItems.FORMAT || !Array.isArray(key) || !key.every((name) => typeof name === 'string'))
     return undefined;
   return { names: key as string[], chunks: chunks ?? null };
 }
@@ -82,7 +77,8 @@ export async function itemChanges(
   const [older, newer] = [chunkedItems(before.document), chunkedItems(after.document)];
   if (!older || !newer || JSON.stringify(older.names) !== JSON.stringify(newer.names)) return [];
   const rechunked = older.chunks !== newer.chunks;
-  const chunkNames = (blobs: BlobRefs) => Object.keys(blobs).filter((name) => name.startsWith(CHUNK_PREFIX));
+  const chunkNames = (blobs: BlobRefs) =>
+    Object.keys(blobs).filter((name) => name.startsWith(ChunkedItems.BLOB_PREFIX));
   const differing = [...new Set([...chunkNames(before.blobs), ...chunkNames(after.blobs)])]
     .filter((name) => rechunked || before.blobs[name] !== after.blobs[name])
     .sort();

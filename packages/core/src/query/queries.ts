@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import pLimit from 'p-limit';
 import { InputError, StoreError } from '../errors.js';
 import type { VersionEntry } from '../store/index-db.js';
@@ -168,9 +169,7 @@ async function versionChanges(
 
 /** A blob as UTF-8 text, checked against its hash. */
 async function readText(store: VersionStore, hash: string): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of await store.readBlob(hash)) parts.push(Buffer.from(part as Uint8Array));
-  return Buffer.concat(parts).toString('utf8');
+  return text(await store.readBlob(hash));
 }
 
 /** Documents read from the store at once by one query: enough to overlap reads, few enough for any file limit. */

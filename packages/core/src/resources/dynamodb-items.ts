@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AttributeValue,
@@ -17,14 +18,12 @@ import {
   sortByKey,
 } from '../capture/keyed-chunks.js';
 import { readPart } from '../capture/read-part.js';
+import { ChunkedItems } from '../constants.js';
 import { StoreError } from '../errors.js';
 import type { Json, JsonObject } from '../types/json.js';
 import type { BlobRefs, Gap, PreviousCapture } from '../types/resource.js';
 import { dynamoDbService } from './services.js';
 import { isJsonObject, limitedPages, toJson } from './support.js';
-
-/** The format of item chunks: one item per line, DynamoDB JSON (`{"id":{"S":"b-1"}}`), bytes as base64. */
-export const ITEMS_FORMAT = 'dynamodb-json-lines';
 
 /** The format of items exported natively: the document records the export, DynamoDB writes its files. */
 export const EXPORT_FORMAT = 'dynamodb-export';
@@ -57,7 +56,7 @@ export type ItemsOutcome = CapturedItems | { readonly gap: Gap } | { readonly no
 
 /** The blob name of chunk `index`: `items/0007`. */
 export function chunkBlobName(index: number): string {
-  return `items/${String(index).padStart(4, '0')}`;
+  return `${ChunkedItems.BLOB_PREFIX}${String(index).padStart(4, '0')}`;
 }
 
 /** An item as stored: JSON with bytes in base64, set members sorted (DynamoDB sets have no order). */
@@ -142,7 +141,7 @@ async function storeChunk(
 
 /** The document's `Items` section: format, key attribute names (for item-level diffs), chunk count, items, bytes. */
 function itemsSection(keys: TableKeys, chunks: number, count: number, bytes: number): JsonObject {
-  return { Format: ITEMS_FORMAT, Key: [...keys.names], Chunks: chunks, Count: count, Bytes: bytes };
+  return { Format: ChunkedItems.FORMAT, Key: [...keys.names], Chunks: chunks, Count: count, Bytes: bytes };
 }
 
 /**
@@ -224,7 +223,7 @@ export async function scanItems(
 
 function previousSection(previous: PreviousCapture | undefined): JsonObject | undefined {
   const section = previous?.document.Items;
-  return isJsonObject(section) && section.Format === ITEMS_FORMAT ? section : undefined;
+  return isJsonObject(section) && section.Format === ChunkedItems.FORMAT ? section : undefined;
 }
 
 /**
@@ -314,15 +313,14 @@ async function readChunk(
   hash: string,
   keys: TableKeys,
 ): Promise<KeyedLine[] | undefined> {
-  const parts: Buffer[] = [];
+  let chunk: string;
   try {
-    for await (const part of await ctx.content.read(hash)) parts.push(Buffer.from(part as Uint8Array));
+    chunk = await text(await ctx.content.read(hash));
   } catch (error) {
     if (error instanceof StoreError) return undefined;
     throw error;
   }
-  return Buffer.concat(parts)
-    .toString('utf8')
+  return chunk
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => ({ key: itemKey(JSON.parse(line) as JsonObject, keys) ?? '', line }));

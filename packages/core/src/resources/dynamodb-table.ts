@@ -1,6 +1,6 @@
 import {
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
+  paginateDescribeScalableTargets,
+  paginateDescribeScalingPolicies,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
   DescribeContinuousBackupsCommand,
@@ -27,6 +27,7 @@ import {
 } from './dynamodb-items.js';
 import { applicationAutoScalingService, dynamoDbService } from './services.js';
 import {
+  collectPages,
   field,
   isJsonObject,
   keyedBy,
@@ -36,6 +37,7 @@ import {
   tagsAsMap,
   toJson,
   toJsonObject,
+  tokenPages,
 } from './support.js';
 import type { EventExtractor, PartialChange, ResourceDefinition } from './types.js';
 
@@ -155,17 +157,16 @@ async function* listTables(ctx: CaptureContext, region: string): AsyncGenerator<
   }
 }
 
-/** Every tag of a table, following `NextToken`. */
+/** Every tag of a table, following `NextToken` (the SDK has no paginator for it). */
 async function tagsOf(ctx: CaptureContext, region: string, arn: string): Promise<Tag[]> {
   const client = ctx.client(dynamoDbService, region);
+  const pages = tokenPages(
+    ctx.limit(dynamoDbService),
+    (NextToken) => client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken })),
+    (page) => page.NextToken,
+  );
   const tags: Tag[] = [];
-  let token: string | undefined;
-  do {
-    const input = { ResourceArn: arn, ...(token ? { NextToken: token } : {}) };
-    const page = await ctx.limit(dynamoDbService)(() => client.send(new ListTagsOfResourceCommand(input)));
-    tags.push(...(page.Tags ?? []));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of pages) tags.push(...(page.Tags ?? []));
   return tags;
 }
 
@@ -177,34 +178,24 @@ async function autoScalingOf(
 ): Promise<JsonObject> {
   const client = ctx.client(applicationAutoScalingService, region);
   const limit = ctx.limit(applicationAutoScalingService);
-  const input = { ServiceNamespace: 'dynamodb' as const, ResourceIds: resourceIds };
-  const targets = [];
-  const policies = [];
-  let token: string | undefined;
-  do {
-    const page = await limit(() =>
-      client.send(new DescribeScalableTargetsCommand({ ...input, ...(token ? { NextToken: token } : {}) })),
-    );
-    targets.push(...(page.ScalableTargets ?? []));
-    token = page.NextToken;
-  } while (token);
-  for (const resourceId of resourceIds) {
-    let next: string | undefined;
-    do {
-      const page = await limit(() =>
-        client.send(
-          new DescribeScalingPoliciesCommand({
-            ServiceNamespace: 'dynamodb',
-            ResourceId: resourceId,
-            ...(next ? { NextToken: next } : {}),
-          }),
+  const ServiceNamespace = 'dynamodb';
+  const [targets, policies] = await Promise.all([
+    collectPages(
+      limit,
+      paginateDescribeScalableTargets({ client }, { ServiceNamespace, ResourceIds: resourceIds }),
+      (page) => page.ScalableTargets,
+    ),
+    Promise.all(
+      resourceIds.map((ResourceId) =>
+        collectPages(
+          limit,
+          paginateDescribeScalingPolicies({ client }, { ServiceNamespace, ResourceId }),
+          (page) => page.ScalingPolicies,
         ),
-      );
-      policies.push(...(page.ScalingPolicies ?? []));
-      next = page.NextToken;
-    } while (next);
-  }
-  return { ScalableTargets: toJson(targets) ?? [], ScalingPolicies: toJson(policies) ?? [] };
+      ),
+    ),
+  ]);
+  return { ScalableTargets: toJson(targets) ?? [], ScalingPolicies: toJson(policies.flat()) ?? [] };
 }
 
 /** The table's items: only the chunks of written items after item events, a native export past the item limit. */
