@@ -38,19 +38,18 @@ export async function writeBlob(read: () => Promise<Readable>, target: BlobTarge
     return;
   }
   refuseToReplace(target, await existing(target.file));
-  const content = await read();
   const temporary = path.join(
     path.dirname(target.file),
     `.${path.basename(target.file)}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const output = await createExclusive(temporary, target.file).catch((error: unknown) => {
-    content.destroy();
-    throw error;
-  });
+  // The output is opened before the content is read, so that the content's stream is consumed from its start: an
+  // error it meets while nothing listens (a blob that is a directory) would otherwise end the process.
+  const output = await createExclusive(temporary, target.file);
   try {
-    await pipeline(content, output);
+    await pipeline(await read(), output);
     await moveInto(temporary, target);
   } finally {
+    output.destroy();
     await rm(temporary, { force: true });
   }
 }
