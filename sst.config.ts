@@ -1,4 +1,5 @@
 import type { SSTConfig } from 'sst';
+import { Alerts } from './stacks/Alerts.js';
 import { Capture } from './stacks/Capture.js';
 import { configure, resolveConfig, type TidemarkSettings } from './stacks/config.js';
 import { Forward } from './stacks/Forward.js';
@@ -9,12 +10,15 @@ import { Store } from './stacks/Store.js';
  * What this deployment captures. Every field is optional; `stacks/config.ts` documents each one with its default:
  * `regions` (default: the home region), `services` (default: every service Tidemark knows), `objectBuckets`
  * (buckets whose objects are tracked, `*` for all), `retentionDays` (90), `blobTransitionDays` (30),
- * `schedule` of the full baseline (`rate(7 days)`), `consumerTimeoutSeconds` (120), `maxReceiveCount` (5).
+ * `schedule` of the full baseline (`rate(7 days)`), `consumerTimeoutSeconds` (120), `maxReceiveCount` (5),
+ * `alerts`: `email` (an address subscribed to the alerts topic; none by default) and `sesFrom` (an SES identity,
+ * address or domain, the consumer may send alert email from; none by default, so no SES permission).
  */
 const settings: TidemarkSettings = {
   homeRegion: 'us-east-1',
   objectBuckets: ['*'],
   schedule: 'rate(7 days)',
+  // alerts: { email: 'ops@example.com' },
 };
 
 /**
@@ -34,6 +38,7 @@ export default {
     }
     app.stack(Store);
     app.stack(Capture);
+    app.stack(Alerts);
     app.stack(Pipeline);
   },
 } satisfies SSTConfig;

@@ -1,8 +1,9 @@
 import { readActions } from '@tidemark/core/deploy';
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Cron, type FunctionProps, Function as SstFunction, type StackContext, use } from 'sst/constructs';
+import { Alerts } from './Alerts.js';
 import { Capture } from './Capture.js';
 import {
   CONSUMER_BATCH_SIZE,
@@ -38,14 +39,34 @@ const FUNCTION_BASE = {
 } as const satisfies FunctionProps;
 
 /**
+ * The SES identities alert email from `sesFrom` is authorized against, as ARNs in the home region: the identity
+ * itself, and for an address also its domain (SES lets an address send when either one is verified).
+ */
+function sesIdentityArns(stack: Stack, sesFrom: string): string[] {
+  const domain = sesFrom.includes('@') ? [sesFrom.slice(sesFrom.lastIndexOf('@') + 1)] : [];
+  return [sesFrom, ...domain].map((identity) =>
+    stack.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: identity,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+  );
+}
+
+/**
  * The consumer, subscribed to the queue, and the scheduled baseline that fans work items out through it. The
- * consumer may read what the registry's definitions declare, read and write the store, and send work items;
- * the schedule may only read and write the store and send work items. Exact actions only.
+ * consumer may read what the registry's definitions declare, read and write the store (its alert rules,
+ * `store/config/alerts.yaml`, included), send work items, publish to the alerts topic and, with `alerts.sesFrom`,
+ * send email from that SES identity; the schedule may only read and write the store and send work items. Exact
+ * actions only.
  */
 export function Pipeline({ app, stack }: StackContext) {
   const config = homeConfig(app);
   const { bucket, key, sealingKey } = use(Store);
   const { queue } = use(Capture);
+  const { topic } = use(Alerts);
+  const { sesFrom } = config.alerts;
 
   const environment = {
     TIDEMARK_STORE: storeUrl(bucket.bucketName),
@@ -74,11 +95,19 @@ export function Pipeline({ app, stack }: StackContext) {
     handler: CONSUMER_HANDLER,
     memorySize: 1024,
     timeout: config.consumerTimeoutSeconds,
-    environment: { ...environment, TIDEMARK_SEALING_KEY_SECRET: sealingKey.secretArn },
+    environment: {
+      ...environment,
+      TIDEMARK_SEALING_KEY_SECRET: sealingKey.secretArn,
+      TIDEMARK_ALERTS_TOPIC_ARN: topic.topicArn,
+    },
     permissions: [
       ...storeAndQueue,
       new PolicyStatement({ actions: readActions(config.definitions), resources: ['*'] }),
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [sealingKey.secretArn] }),
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
+      ...(sesFrom
+        ? [new PolicyStatement({ actions: ['ses:SendEmail'], resources: sesIdentityArns(stack, sesFrom) })]
+        : []),
     ],
   });
   consumer.addEventSource(

@@ -43,6 +43,23 @@ const schedule = z.custom<`rate(${string})` | `cron(${string})`>(
   (value) => typeof value === 'string' && /^(rate|cron)\(.+\)$/.test(value),
   'expected an EventBridge schedule such as rate(7 days) or cron(0 3 ? * SUN *)',
 );
+const email = z.email('expected an email address such as ops@example.com');
+/** A domain SES can verify: dot-separated labels of letters, digits and inner hyphens, ending in a letter label. */
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const sesIdentity = z
+  .string()
+  .refine(
+    (value) => email.safeParse(value).success || DOMAIN.test(value),
+    'expected an SES identity: an email address such as alerts@example.com or a domain such as example.com',
+  );
+
+/** Where alerts go beyond the store: every field is optional. */
+const alertsSchema = z.strictObject({
+  /** An address subscribed (by email, after it confirms) to the alerts topic. @default no subscription */
+  email: email.optional(),
+  /** An SES identity (address or domain) the consumer may send alert email from. @default no SES permission */
+  sesFrom: sesIdentity.optional(),
+});
 
 /** What a deployment may set in `sst.config.ts`; every field is optional. */
 export const settingsSchema = z
@@ -65,6 +82,8 @@ export const settingsSchema = z
     consumerTimeoutSeconds: z.int().min(30).max(900).default(120),
     /** Receives before a message moves to the dead-letter queue. @default 5 */
     maxReceiveCount: z.int().min(1).max(1000).default(5),
+    /** Where alerts are delivered: `email` subscribed to the alerts topic, `sesFrom` for SES email. @default {} */
+    alerts: alertsSchema.default({}),
   })
   .refine((settings) => settings.regions?.includes(settings.homeRegion) ?? true, {
     message: 'regions must include the home region',

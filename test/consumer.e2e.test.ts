@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type HistoryEntry, type MessageSummary, startScheduledBaseline, VersionStore } from '@tidemark/core';
 import type { SimulatedEvent } from '@tidemark/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startRecordingServer } from '../packages/core/test/support/recording-server.js';
 import { stubCredentials } from './support/environment.js';
 import { withSimulatedAccount } from './support/fixtures.js';
 import { type S3Server, startS3Server } from './support/s3-server.js';
@@ -59,9 +61,9 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
   });
 
   /** The consumer of a new Lambda container, configured as the Pipeline stack configures it. */
-  async function deployConsumer(queue: SourceQueue): Promise<SqsHandler> {
+  async function deployConsumer(queue: SourceQueue, store = STORE): Promise<SqsHandler> {
     for (const [name, value] of Object.entries({
-      TIDEMARK_STORE: STORE,
+      TIDEMARK_STORE: store,
       TIDEMARK_QUEUE_URL: queue.url,
       TIDEMARK_REGIONS: 'us-east-1',
       TIDEMARK_HOME_REGION: 'us-east-1',
@@ -191,6 +193,95 @@ describe('the SQS consumer, run as Lambda runs it, against SQS- and S3-protocol 
     expect(redrive.stdout).toContain('1 messages moved');
     expect(await queues.depth(dlq)).toBe(0);
     expect(await queues.depth(queue)).toBe(1);
+  });
+
+  it('alerts once per change under redelivery, with the rules the store holds, reloaded when they change', async () => {
+    const store = 's3://tidemark-store/alerting';
+    const webhook = await startRecordingServer(() => ({ status: 200, body: 'ok' }));
+    const s3 = new S3Client({
+      endpoint: s3Server.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: s3Server.credentials,
+    });
+    /** Puts a rules file in the store, as an operator would with `aws s3 cp`. */
+    const putRules = (text: string) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: 'tidemark-store', Key: 'alerting/config/alerts.yaml', Body: text }),
+      );
+    /** Rules firing `rule` on any change of the media bucket, sent to the webhook alone. */
+    const rules = (rule: string) => `defaults: false
+destinations:
+  hook: { type: webhook, url: "${webhook.endpoint}/alerts" }
+rules:
+  - name: ${rule}
+    description: Media bucket policy changed
+    severity: high
+    match:
+      resources: ['AWS::S3::Bucket:sailjada-media']
+    destinations: [hook]
+`;
+    const policy = (prefix: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::sailjada-media/${prefix}/*`,
+        },
+      ],
+    });
+    /** What Slack would show of each alert the webhook received. */
+    const texts = () =>
+      webhook.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+    try {
+      const { queue } = await queues.create('tidemark-alerting', {
+        visibilityTimeoutSeconds: 1,
+        maxReceiveCount: 3,
+      });
+      const consumer = await deployConsumer(queue, store);
+      await putRules(rules('media-policy'));
+
+      const first = bodies(env.account.putBucketPolicy('sailjada-media', policy('first')));
+      await queues.send(queue, first);
+      const firstBatch = await drainQueue(sqs, queue, consumer);
+      const afterFirst = texts();
+      await queues.send(queue, first);
+      await drainQueue(sqs, queue, consumer);
+      const afterRedelivery = texts();
+
+      await putRules(rules('media-policy-v2'));
+      await queues.send(queue, bodies(env.account.putBucketPolicy('sailjada-media', policy('second'))));
+      await drainQueue(sqs, queue, consumer);
+      const afterReload = texts();
+
+      await putRules('rules:\n  - name: media-policy-v3\n    severity: urgent\n');
+      await queues.send(queue, bodies(env.account.putBucketPolicy('sailjada-media', policy('third'))));
+      const invalidBatch = await drainQueue(sqs, queue, consumer);
+
+      expect(firstBatch.failures).toBe(0);
+      expect(afterFirst).toHaveLength(1);
+      expect(afterFirst[0]).toContain('sailjada-media');
+      expect(afterFirst[0]).toContain('(rule media-policy)');
+      expect(afterRedelivery).toHaveLength(1);
+      expect(afterReload).toHaveLength(2);
+      expect(afterReload[1]).toContain('(rule media-policy-v2)');
+      expect(invalidBatch.failures).toBe(0);
+      expect(texts()).toHaveLength(3);
+      expect(texts()[2]).toContain('(rule media-policy-v2)');
+      vi.stubEnv('TIDEMARK_CACHE_DIR', await mkdtemp(path.join(folder, 'cli-cache-')));
+      const bucket = await env.cli.json<{ versions: HistoryEntry[] }>(
+        'history',
+        'AWS::S3::Bucket:sailjada-media',
+        '--store',
+        store,
+      );
+      expect(bucket.versions.map((version) => version.seq)).toEqual([1, 2, 3]);
+    } finally {
+      s3.destroy();
+      await webhook.stop();
+    }
   });
 
   it('says which queue it needs when none is given', async () => {

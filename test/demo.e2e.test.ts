@@ -59,6 +59,29 @@ describe('npm run demo, in the shell of a user with AWS settings of their own', 
     expect(run.stdout).toMatch(/^\s+~ Items\.BK-0000042\.status\.S: "\w+" → "cancelled"$/m);
   });
 
+  it('alerts on the rotated secret without its value, on silent drift, and once on a bucket made public', () => {
+    expect(run.stdout).toMatch(
+      /^\[high\] A sealed secret changed: AWS::Lambda::Function booking-handler changed by alice at /m,
+    );
+    expect(run.stdout).toMatch(
+      /^ {2}Configuration\.Environment\.Variables\.STRIPE_SECRET_KEY: secret changed \(value not shown\)$/m,
+    );
+    expect(run.stdout).not.toContain('sk_live_51Rotated');
+    expect(run.stdout).toMatch(
+      /^\[high\] A change no event reported \(silent drift\): AWS::S3::Bucket sailjada-media changed by no event \(silent drift\)/m,
+    );
+    expect(run.stdout).toMatch(
+      /^the team chat received 1 message:\n {3}\[critical\] S3 bucket made public \(policy, ACL or public access block\): AWS::S3::Bucket sailjada-media changed by alice \(rule bucket-made-public\)$/m,
+    );
+    expect(run.stdout).toMatch(/^3 alerts$/m);
+  });
+
+  it('compares the live account with the store: the drifted policy before the baseline records it', () => {
+    expect(run.stdout).toMatch(
+      /^\$ tidemark diff --from now --to live --type AWS::S3::Bucket\n.*\n0 added, 0 removed, 1 changed\n~ AWS::S3::Bucket sailjada-media \(us-east-1\)\n {4}~ Policy: null → /m,
+    );
+  });
+
   it('keeps to its own store and key, never the ones the environment names', () => {
     expect(existsSync(path.join(folder, '.tidemark', 'demo', 'store'))).toBe(true);
     expect(existsSync(path.join(folder, 'elsewhere'))).toBe(false);

@@ -7,6 +7,7 @@ import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-la
 import { useFunctions } from 'sst/constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/support/repo.js';
+import { Alerts } from '../Alerts.js';
 import { Capture } from '../Capture.js';
 import { CONSUMER_HANDLER, SCHEDULE_HANDLER } from '../config.js';
 import { Pipeline } from '../Pipeline.js';
@@ -39,6 +40,16 @@ const STORE_BUCKET_ARN = imported('Store', 'Store', 'Arn');
 const KEY_ARN = imported('Store', 'Key', 'Arn');
 const QUEUE_ARN = imported('Capture', 'Queue', 'Arn');
 const SECRET_ARN = imported('Store', 'SealingKey', 'Ref');
+const TOPIC_ARN = imported('Alerts', 'Topic', 'Ref');
+
+/** Whether an IAM resource pattern (`*` any characters, `?` one) matches `value`. */
+function iamPatternMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${source}$`).test(value);
+}
 
 /** The properties of the resources of a type. */
 function propertiesOfType(template: Template, type: string): Array<Record<string, unknown>> {
@@ -51,7 +62,7 @@ describe('Pipeline stack', () => {
   let schedule: LambdaFunction;
 
   beforeAll(async () => {
-    const app = await synthesize([Store, Capture, Pipeline]);
+    const app = await synthesize([Store, Capture, Alerts, Pipeline]);
     template = app.template(Pipeline);
     ({ consumer, schedule } = app.exports(Pipeline));
   });
@@ -76,7 +87,7 @@ describe('Pipeline stack', () => {
     }
   });
 
-  it('gives the consumer 1 GB, the configured timeout and everything it needs to find the store and the queue', () => {
+  it('gives the consumer 1 GB, the configured timeout and everything it needs to find the store, the queue and the alerts topic', () => {
     const properties = propertiesOf(template, consumer);
 
     expect(properties).toMatchObject({ MemorySize: 1024, Timeout: 120 });
@@ -88,6 +99,7 @@ describe('Pipeline stack', () => {
       TIDEMARK_SERVICES: 's3,lambda,cloudfront,route53,iam,acm,apigateway,dynamodb,events,lightsail,ses',
       TIDEMARK_OBJECT_BUCKETS: '*',
       TIDEMARK_SEALING_KEY_SECRET: SECRET_ARN,
+      TIDEMARK_ALERTS_TOPIC_ARN: TOPIC_ARN,
       POWERTOOLS_SERVICE_NAME: 'tidemark',
       POWERTOOLS_METRICS_NAMESPACE: 'Tidemark',
     });
@@ -129,6 +141,7 @@ describe('Pipeline stack', () => {
       TIDEMARK_QUEUE_URL: expect.anything(),
     });
     expect(variables).not.toHaveProperty('TIDEMARK_SEALING_KEY_SECRET');
+    expect(variables).not.toHaveProperty('TIDEMARK_ALERTS_TOPIC_ARN');
   });
 
   describe('least privilege', () => {
@@ -139,6 +152,26 @@ describe('Pipeline stack', () => {
       expect(actions.filter((action) => action.includes('*') || action.includes('?'))).toEqual([]);
     });
 
+    it('lets the consumer read its alert rules from the store, s3://<bucket>/store/config/alerts.yaml', () => {
+      // In the store bucket (not through the registry's s3:GetObject on every bucket): `<bucket ARN><pattern>`.
+      const coveringBuckets = roleStatements(template, consumer)
+        .filter((statement) => actionsOf(statement).includes('s3:GetObject'))
+        .flatMap(({ Resource }) => {
+          const [bucket, pattern] =
+            (Resource as { 'Fn::Join'?: [string, [unknown, string]] })['Fn::Join']?.[1] ?? [];
+          return pattern && iamPatternMatches(pattern, '/store/config/alerts.yaml') ? [bucket] : [];
+        });
+
+      expect(coveringBuckets).toContainEqual(STORE_BUCKET_ARN);
+      expect(iamPatternMatches('/store/*', '/blobs/config/alerts.yaml')).toBe(false);
+    });
+
+    it('lets the consumer send no email without alerts.sesFrom', () => {
+      expect(allowedActions(template, consumer).filter((action) => action.startsWith('ses:Send'))).toEqual(
+        [],
+      );
+    });
+
     it("lets the consumer read, anywhere, exactly what the registry's definitions declare", () => {
       const anywhere = roleStatements(template, consumer).filter((statement) => statement.Resource === '*');
 
@@ -147,7 +180,7 @@ describe('Pipeline stack', () => {
       );
     });
 
-    it('lets both functions write only to the store, send only to the queue, and only the consumer read the secret', () => {
+    it('lets both functions write only to the store, send only to the queue, and only the consumer read the secret and publish alerts', () => {
       const grants = (fn: LambdaFunction) =>
         roleStatements(template, fn)
           .filter((statement) => statement.Resource !== '*')
@@ -177,6 +210,7 @@ describe('Pipeline stack', () => {
         expect.arrayContaining([
           ...expected,
           ['secretsmanager:GetSecretValue', SECRET_ARN],
+          ['sns:Publish', TOPIC_ARN],
           ...consumed.map((action) => [action, QUEUE_ARN]),
         ]),
       );
@@ -188,6 +222,7 @@ describe('Pipeline stack', () => {
         [
           ...expected.map(([action]) => action),
           'secretsmanager:GetSecretValue',
+          'sns:Publish',
           ...consumed,
           'kms:Decrypt',
         ].sort(),
@@ -198,12 +233,35 @@ describe('Pipeline stack', () => {
 
 describe('Pipeline stack, configured', () => {
   it('follows the configured schedule and consumer timeout', async () => {
-    const app = await synthesize([Store, Capture, Pipeline], {
+    const app = await synthesize([Store, Capture, Alerts, Pipeline], {
       settings: { schedule: 'cron(0 3 ? * SUN *)', consumerTimeoutSeconds: 300 },
     });
     const template = app.template(Pipeline);
 
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 3 ? * SUN *)' });
     expect(propertiesOf(template, app.exports(Pipeline).consumer).Timeout).toBe(300);
+  });
+});
+
+describe('Pipeline stack, sending alert email through SES', () => {
+  /** The resources the consumer may call `ses:SendEmail` on, with `sesFrom` set. */
+  async function sendableFrom(sesFrom: string): Promise<unknown[]> {
+    const app = await synthesize([Store, Capture, Alerts, Pipeline], { settings: { alerts: { sesFrom } } });
+    return roleStatements(app.template(Pipeline), app.exports(Pipeline).consumer)
+      .filter((statement) => actionsOf(statement).includes('ses:SendEmail'))
+      .map((statement) => statement.Resource);
+  }
+  const identityArn = (identity: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:us-east-1:123456789012:identity/${identity}`]],
+  });
+
+  it("lets the consumer send from an address, as the address's or its domain's identity, and nothing else", async () => {
+    expect(await sendableFrom('alerts@example.com')).toEqual([
+      [identityArn('alerts@example.com'), identityArn('example.com')],
+    ]);
+  });
+
+  it('lets the consumer send from any address of a domain identity', async () => {
+    expect(await sendableFrom('example.com')).toEqual([identityArn('example.com')]);
   });
 });

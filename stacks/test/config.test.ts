@@ -29,6 +29,7 @@ describe('resolveConfig', () => {
       schedule: 'rate(7 days)',
       consumerTimeoutSeconds: 120,
       maxReceiveCount: 5,
+      alerts: {},
     });
     expect(forwardingRegionsOf(config)).toEqual([]);
   });
@@ -62,9 +63,28 @@ describe('resolveConfig', () => {
     [{ consumerTimeoutSeconds: 901 }, 'consumerTimeoutSeconds'],
     [{ maxReceiveCount: 0 }, 'maxReceiveCount'],
     [{ retention: 30 }, 'retention'],
+    [
+      { alerts: { email: 'ops at example.com' } },
+      'expected an email address such as ops@example.com\n  → at alerts.email',
+    ],
+    [{ alerts: { sesFrom: 'alerts@' } }, 'expected an SES identity'],
+    [{ alerts: { sesFrom: 'localhost' } }, 'at alerts.sesFrom'],
+    [{ alerts: { emails: ['ops@example.com'] } }, 'emails'],
   ])('rejects %j, saying what is wrong', (settings, message) => {
     expect(() => resolveConfig(settings as never)).toThrow(InputError);
     expect(() => resolveConfig(settings as never)).toThrow(message);
+  });
+
+  it('takes an alert address to subscribe and an SES identity, an address or a domain, to send from', () => {
+    expect(
+      resolveConfig({ alerts: { email: 'ops@example.com', sesFrom: 'alerts@example.com' } }).alerts,
+    ).toEqual({
+      email: 'ops@example.com',
+      sesFrom: 'alerts@example.com',
+    });
+    expect(resolveConfig({ alerts: { sesFrom: 'mail.example.com' } }).alerts).toEqual({
+      sesFrom: 'mail.example.com',
+    });
   });
 
   it('rejects a service the registry does not know, naming the known ones', () => {

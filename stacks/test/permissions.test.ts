@@ -17,6 +17,7 @@ import { uncoveredActions } from '@tidemark/core/deploy';
 import { lambdaService } from '@tidemark/core/resources';
 import { SimulatedAccount } from '@tidemark/simulation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Alerts } from '../Alerts.js';
 import { Capture } from '../Capture.js';
 import { Pipeline } from '../Pipeline.js';
 import { Store } from '../Store.js';
@@ -26,7 +27,7 @@ import { synthesize } from './support/synth.js';
 
 /** The actions the deployed consumer's role allows, for a registry. */
 async function consumerActions(definitions: readonly ResourceDefinition[] = registry): Promise<string[]> {
-  const app = await synthesize([Store, Capture, Pipeline], { definitions });
+  const app = await synthesize([Store, Capture, Alerts, Pipeline], { definitions });
   return allowedActions(app.template(Pipeline), app.exports(Pipeline).consumer);
 }
 

@@ -18,6 +18,7 @@ const { consumerBench } = await import('./consumer.bench.js');
 const { refreshBench } = await import('./refresh.bench.js');
 const { cliBench } = await import('./cli.bench.js');
 const { reliabilityBench } = await import('./reliability.bench.js');
+const { alertsBench } = await import('./alerts.bench.js');
 
 type ScenarioResult = import('./support.js').ScenarioResult;
 
@@ -29,6 +30,7 @@ const scenarios = [
   refreshBench,
   cliBench,
   reliabilityBench,
+  alertsBench,
 ];
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));

@@ -1,8 +1,20 @@
+import type { AlertsReport } from '@tidemark/core/alerts';
 import type { Command } from 'commander';
 import { ExitCode } from './exit-code.js';
 import type { Io } from './io.js';
 import { printable } from './render/printable.js';
 import type { GlobalOptions, Session } from './session.js';
+
+/** Warns of each alert destination that failed after its retries (the alert itself is stored). */
+function reportDeliveryFailures(report: AlertsReport | undefined, warn: (message: string) => void): void {
+  for (const { alert, deliveries = [] } of report?.fired ?? [])
+    for (const delivery of deliveries)
+      if (delivery.status === 'failed')
+        warn(
+          `alert ${alert.rule} on ${alert.resource.type} ${alert.resource.id} not delivered: ${delivery.error}`,
+        );
+  for (const failure of report?.failures ?? []) warn(`alert rules not evaluated for ${failure}`);
+}
 
 /** What every command's action receives. */
 export interface CommandContext<O> {
@@ -36,13 +48,16 @@ export function handle<O, A extends unknown[] = []>(
     const self = received.at(-1) as Command;
     const args = received.slice(0, -2) as A;
     const [{ Session }, action] = await Promise.all([import('./session.js'), load()]);
-    const session = new Session(self.optsWithGlobals(), (message) =>
-      io.err(printable(`warning: ${message}`)),
-    );
+    const options = self.optsWithGlobals<O & GlobalOptions & { json?: boolean }>();
+    const warn = (message: string) => io.err(printable(`warning: ${message}`));
+    // With --json, standard output is the command's JSON alone: alerts go to standard error, as diagnostics.
+    const alertLine = options.json
+      ? (line: string) => io.err(printable(`tidemark: alert: ${line}`))
+      : (line: string) => io.out(printable(line));
+    const session = new Session(options, warn, alertLine);
     try {
-      const code = await session.recoveringIndex(() =>
-        action({ session, options: self.optsWithGlobals(), io }, ...args),
-      );
+      const code = await session.recoveringIndex(() => action({ session, options, io }, ...args));
+      reportDeliveryFailures(await session.settleAlerts(), warn);
       const damage = await session.damage();
       if (damage)
         io.err(

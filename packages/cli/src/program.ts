@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import type { ExitSink } from './command.js';
+import { alertsCommand } from './commands/alerts.js';
 import { baselineCommand } from './commands/baseline.js';
+import { changesCommand } from './commands/changes.js';
 import { diffCommand } from './commands/diff.js';
 import { dlqCommand } from './commands/dlq.js';
 import { eventsCommand } from './commands/events.js';
@@ -42,6 +44,11 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     .option('--region <region>', 'AWS region to capture; for queries, only resources in this region')
     .option('--regions <regions>', 'comma-separated AWS regions to capture')
     .option('--endpoint-url <url>', 'send AWS calls to this endpoint (emulators); also AWS_ENDPOINT_URL')
+    .option(
+      '--rules <file>',
+      "alert rules evaluated on every capture (default: tidemark.alerts.yaml beside the key file, else the store's config/alerts.yaml, else the shipped rules)",
+    )
+    .option('--no-alerts', 'evaluate no alert rule on the captures of this command')
     .version(VERSION, '--version', 'print the version of tidemark')
     .exitOverride()
     .configureOutput({
@@ -57,11 +64,13 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     showCommand,
     historyCommand,
     diffCommand,
+    changesCommand,
     baselinesCommand,
     verifyCommand,
     reindexCommand,
     dlqCommand,
     watchCommand,
+    alertsCommand,
   ])
     program.addCommand(inheritSettings(create(io, exit), program));
   return program;

@@ -10,6 +10,7 @@ import type {
   VersionStore,
   WarningSink,
 } from '@tidemark/core';
+import type { AlertEvaluator, AlertsReport } from '@tidemark/core/alerts';
 import { IndexCorruptError, InputError } from '@tidemark/core/errors';
 import type { StoreKey } from '@tidemark/core/secrets';
 
@@ -23,6 +24,10 @@ export interface GlobalOptions {
   readonly regions?: string;
   readonly endpointUrl?: string;
   readonly storeEndpointUrl?: string;
+  /** `--rules`: the alert rules file. */
+  readonly rules?: string;
+  /** `--no-alerts` makes it false: captures evaluate no alert rule. */
+  readonly alerts?: boolean;
 }
 
 /**
@@ -47,11 +52,17 @@ export class Session {
   #clients?: Promise<AwsClients>;
   /** Whether a capture engine was made: the command may have written to the store. */
   #captured = false;
+  readonly #alertLines: ((line: string) => void) | undefined;
+  #alerts?: AlertEvaluator;
 
-  /** `onWarning` receives what the store recovers from (a damaged index snapshot, rebuilt instead). */
-  constructor(options: GlobalOptions, onWarning?: WarningSink) {
+  /**
+   * `onWarning` receives what the store recovers from (a damaged index snapshot, rebuilt instead); `alertLines`,
+   * the lines of the alerts a capture fires (the rules' `stdout` destination).
+   */
+  constructor(options: GlobalOptions, onWarning?: WarningSink, alertLines?: (line: string) => void) {
     this.options = options;
     this.#onWarning = onWarning;
+    this.#alertLines = alertLines;
   }
 
   get storeLocation(): string {
@@ -188,25 +199,59 @@ export class Session {
       tableItems?: Partial<TableItemSettings>;
       lightsailSnapshots?: boolean;
       onCapture?: (outcome: CaptureOutcome) => void;
+      /** The engine only describes (a live read): the session appends no log head and publishes nothing. */
+      readOnly?: boolean;
     } = {},
   ): Promise<CaptureEngine> {
-    this.#captured = true;
+    if (!options.readOnly) this.#captured = true;
     const [{ CaptureEngine }, { registry }] = await Promise.all([
       import('@tidemark/core/capture'),
       import('@tidemark/core/resources'),
     ]);
     const store = await this.store({ create: true });
+    const sealer = (await this.captureKey(store)).sealer;
+    const observer = await this.#alertEvaluator(store);
     return CaptureEngine.create({
       store,
       clients: await this.clients(),
-      sealer: (await this.captureKey(store)).sealer,
+      sealer,
       registry,
+      ...(observer ? { observer } : {}),
       homeRegion: this.regions()[0] ?? 'us-east-1',
       ...(options.objects ? { objects: options.objects } : {}),
       ...(options.tableItems ? { tableItems: options.tableItems } : {}),
       ...(options.lightsailSnapshots ? { lightsailSnapshots: true } : {}),
       ...(options.onCapture ? { onCapture: options.onCapture } : {}),
     });
+  }
+
+  /**
+   * The evaluator of the alert rules on this session's captures, unless `--no-alerts`: the rules of `--rules`,
+   * else `tidemark.alerts.yaml` beside the key file, else the store's `config/alerts.yaml`, else the shipped ones.
+   */
+  async #alertEvaluator(store: VersionStore): Promise<AlertEvaluator | undefined> {
+    if (this.options.alerts === false) return undefined;
+    const { AlertEvaluator, loadRules, RULES_FILE_NAME } = await import('@tidemark/core/alerts');
+    const rules = await loadRules({
+      file: this.options.rules,
+      defaultFile: path.join(path.dirname(await this.keyFile()), RULES_FILE_NAME),
+      store,
+    });
+    this.#alerts = new AlertEvaluator({
+      store,
+      rules,
+      destinations: {
+        clients: await this.clients(),
+        write: this.#alertLines ?? (() => {}),
+        region: this.regions()[0] ?? 'us-east-1',
+      },
+    });
+    return this.#alerts;
+  }
+
+  /** Waits for the alerts of this session's captures to be evaluated and delivered; undefined without captures. */
+  async settleAlerts(): Promise<AlertsReport | undefined> {
+    return this.#alerts?.settle();
   }
 
   /** Appends the log head naming what this capture wrote, and remembers it as seen. */

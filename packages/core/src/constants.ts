@@ -10,11 +10,16 @@ export const SEALED_MARKER = '$sealed' as const;
 /** Key in a document that marks a field Tidemark could not read (denied or failed). */
 export const UNKNOWN_MARKER = '$unknown' as const;
 
+/** What Tidemark's SDK clients add to their user agent, so CloudTrail tells its own calls apart (`userAgent`). */
+export const TIDEMARK_USER_AGENT = 'tidemark/1';
+
 /** Kinds of cause that make Tidemark append a version. */
 export const CauseKind = {
   BASELINE: 'baseline',
   EVENT: 'event',
   RECONCILE: 'reconcile',
+  /** `diff --to live --capture`: what a comparison with the live account read, stored. */
+  DRIFT_CHECK: 'drift-check',
 } as const;
 
 /** Kinds of gap: something Tidemark could not capture, recorded as data rather than thrown. */

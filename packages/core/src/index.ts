@@ -2,6 +2,7 @@
  * `@tidemark/core`: the whole domain. Each area also has an entry of its own (`@tidemark/core/store`, `/query`,
  * `/capture`, `/aws`…), for callers that load only what a command needs.
  */
+export * from './alerts/index.js';
 export * from './aws/index.js';
 export { canonicalJson, sha256Hex } from './canonical/canonicalise.js';
 export type { ContentStore, StoredContent } from './capture/content-store.js';

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import {
+  type AlertEvaluator,
   type CaptureEngine,
   type IngestedCapture,
   type IngestReport,
@@ -20,6 +21,9 @@ import { MessageFailedError, WorkItemsUnsentError } from './errors.js';
 import { logger, MetricName, metrics } from './observability.js';
 import { containerRuntime, type PipelineRuntime } from './runtime.js';
 
+/** Time an invocation keeps for what follows alert delivery (the log head, the batch response). */
+const ALERT_TIME_MARGIN_MS = 5_000;
+
 /** Time an invocation must have left to publish an index snapshot (a copy, gzip and upload of the index). */
 const SNAPSHOT_TIME_MARGIN_MS = 30_000;
 
@@ -32,6 +36,7 @@ async function consume(event: SQSEvent, context: Context): Promise<SQSBatchRespo
   const runtime = containerRuntime();
   const engine = await runtime.engine();
   await engine.store.refresh();
+  const alerts = await runtime.alerts();
   const messages = new Map(event.Records.map((record) => [record.messageId, readQueueMessage(record.body)]));
   const { report, results } = await ingestMessages(
     engine,
@@ -56,9 +61,34 @@ async function consume(event: SQSEvent, context: Context): Promise<SQSBatchRespo
   metrics.addMetric(MetricName.FAILED, MetricUnit.Count, response.batchItemFailures.length);
   for (const failure of response.batchItemFailures)
     logger.warn('message failed: it will be received again', { messageId: failure.itemIdentifier });
+  await settleAlerts(alerts, context);
   await appendLogHead(engine);
   await publishSnapshotIfDue(engine, context);
   return response;
+}
+
+/**
+ * Waits for the batch's alerts to be evaluated and delivered, within the invocation's time: a delivery still
+ * failing then is recorded as failed in the store (`tidemark alerts list`), never a failed message. Every alert
+ * was claimed before delivery, so a redelivered message never sends one twice.
+ */
+async function settleAlerts(alerts: AlertEvaluator, context: Context): Promise<void> {
+  const deadlineMs = Math.max(0, context.getRemainingTimeInMillis() - ALERT_TIME_MARGIN_MS);
+  const report = await alerts.settle({ deadlineMs });
+  metrics.addMetric(MetricName.ALERTS_FIRED, MetricUnit.Count, report.fired.length);
+  for (const { alert, deliveries = [] } of report.fired) {
+    logger.info('alert fired', {
+      rule: alert.rule,
+      severity: alert.severity,
+      resource: alert.resource,
+      key: alert.key,
+    });
+    for (const delivery of deliveries.filter((d) => d.status === 'failed')) {
+      metrics.addMetric(MetricName.ALERTS_UNDELIVERED, MetricUnit.Count, 1);
+      logger.warn('alert not delivered', { rule: alert.rule, key: alert.key, ...delivery });
+    }
+  }
+  for (const failure of report.failures) logger.warn('alert rules not evaluated', { failure });
 }
 
 /**

@@ -27,6 +27,8 @@ export interface PipelineEnvironment {
   readonly cacheDirectory: string;
   /** `AWS_MAX_ATTEMPTS`: attempts per AWS call, adaptive retries included. @default AwsClients' */
   readonly maxAttempts?: number;
+  /** `TIDEMARK_ALERTS_TOPIC_ARN`: the Alerts stack's SNS topic, where alerts go besides the log by default. */
+  readonly alertsTopicArn?: string;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -84,6 +86,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineE
     cacheDirectory: env.TIDEMARK_CACHE_DIR || path.join(tmpdir(), 'tidemark'),
     ...(env.TIDEMARK_SEALING_KEY_SECRET ? { sealingKeySecret: env.TIDEMARK_SEALING_KEY_SECRET } : {}),
     ...(env.AWS_MAX_ATTEMPTS ? { maxAttempts: Number(env.AWS_MAX_ATTEMPTS) } : {}),
+    ...(env.TIDEMARK_ALERTS_TOPIC_ARN ? { alertsTopicArn: env.TIDEMARK_ALERTS_TOPIC_ARN } : {}),
   };
 }
 

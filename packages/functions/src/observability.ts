@@ -25,4 +25,8 @@ export const MetricName = {
   WORK_ITEMS_SENT: 'WorkItemsSent',
   /** Work items a scheduled baseline could not put on the queue. */
   WORK_ITEMS_UNSENT: 'WorkItemsUnsent',
+  /** Alerts fired (each rule on each change once). */
+  ALERTS_FIRED: 'AlertsFired',
+  /** Alert deliveries that still failed after their retries. */
+  ALERTS_UNDELIVERED: 'AlertsUndelivered',
 } as const;

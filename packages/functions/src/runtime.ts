@@ -1,8 +1,12 @@
 import {
+  AlertEvaluator,
   AwsClients,
   CaptureEngine,
   loadKeyFromSecret,
   queueRegion,
+  type RulesContext,
+  STDOUT_DESTINATION,
+  StoredRules,
   StoreKey,
   VersionStore,
 } from '@tidemark/core';
@@ -20,6 +24,7 @@ export class PipelineRuntime {
   #store?: Promise<VersionStore>;
   #key?: Promise<StoreKey | undefined>;
   #engine?: Promise<CaptureEngine>;
+  #alerts?: ContainerAlerts;
 
   constructor(environment: PipelineEnvironment) {
     this.environment = environment;
@@ -73,6 +78,22 @@ export class PipelineRuntime {
     return this.#engine;
   }
 
+  /**
+   * The alert evaluator every capture of the container reports to, with the rules of the store's
+   * `config/alerts.yaml` read again when they changed (the shipped ones without it). Alerts go to the log and, when
+   * the Alerts stack is deployed, its topic (`alerts-topic`), unless the rules say otherwise.
+   */
+  async alerts(): Promise<AlertEvaluator> {
+    await this.engine();
+    const { evaluator, rules } = this.#alerts as ContainerAlerts;
+    try {
+      evaluator.useRules(await rules.current());
+    } catch (error) {
+      logger.warn('alert rules not read: the rules before stay in force', { error });
+    }
+    return evaluator;
+  }
+
   /** The SQS client of the queue's region. */
   sqs(): ReturnType<AwsClients['sqs']> {
     return this.clients.sqs(queueRegion(this.environment.queueUrl) ?? this.environment.homeRegion);
@@ -82,11 +103,26 @@ export class PipelineRuntime {
     const { homeRegion, objects, registry } = this.environment;
     const key = await this.key();
     if (!key) throw new ConfigurationError(['TIDEMARK_SEALING_KEY_SECRET is required to capture']);
+    const store = await this.store();
+    const rules = new StoredRules(store, alertDestinations(this.environment), (error) =>
+      logger.error('alert rules invalid: the rules before stay in force', { error: error.message }),
+    );
+    const evaluator = new AlertEvaluator({
+      store,
+      rules: await rules.current(),
+      destinations: {
+        clients: this.clients,
+        write: (line) => logger.info(line),
+        region: homeRegion,
+      },
+    });
+    this.#alerts = { evaluator, rules };
     return CaptureEngine.create({
-      store: await this.store(),
+      store,
       clients: this.clients,
       sealer: key.sealer,
       registry,
+      observer: evaluator,
       homeRegion,
       objects,
       tableItems: { maxBytes: LAMBDA_TABLE_ITEM_LIMIT },
@@ -100,6 +136,25 @@ export class PipelineRuntime {
  * `tidemark baseline --table-export-to` to capture.
  */
 const LAMBDA_TABLE_ITEM_LIMIT = 256 * 1024 * 1024;
+
+/** The alert evaluator of a container and the stored rules it reads. */
+interface ContainerAlerts {
+  readonly evaluator: AlertEvaluator;
+  readonly rules: StoredRules;
+}
+
+/** The destinations the deployment gives every rules file: its alerts topic, delivered to by default. */
+function alertDestinations(environment: PipelineEnvironment): RulesContext {
+  const topicArn = environment.alertsTopicArn;
+  if (!topicArn) return {};
+  return {
+    builtInDestinations: { [ALERTS_TOPIC]: { type: 'sns', topicArn } },
+    defaultDestinations: [STDOUT_DESTINATION, ALERTS_TOPIC],
+  };
+}
+
+/** The name rules files give the Alerts stack's topic. */
+export const ALERTS_TOPIC = 'alerts-topic';
 
 /** A promise that runs `forget` when it rejects, so a transient failure is not cached for the container's life. */
 function retryable<T>(promise: Promise<T>, forget: () => void): Promise<T> {

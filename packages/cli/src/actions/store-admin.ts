@@ -40,11 +40,11 @@ export const verify: Action<Record<string, never>> = async ({ session, options, 
     );
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else {
-    const { blobs, versions, baselines, logHeads } = report.checked;
+    const { blobs, versions, baselines, logHeads, alerts } = report.checked;
     const records = versions + baselines;
     const rate = Math.round((records * 1000) / Math.max(1, report.durationMs));
     io.out(
-      `checked ${blobs} blobs, ${versions} versions, ${baselines} baselines, ${logHeads} log heads in ${session.storeLocation} (${rate} records/s)`,
+      `checked ${blobs} blobs, ${versions} versions, ${baselines} baselines, ${logHeads} log heads${alerts > 0 ? `, ${alerts} alert records` : ''} in ${session.storeLocation} (${rate} records/s)`,
     );
     if (!report.authenticated)
       io.out(

@@ -1,9 +1,10 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
+import { publicReadPolicy, SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
 import pc from 'picocolors';
 import { type Io, processIo } from '../io.js';
 import { main } from '../main.js';
+import { startChatWebhook } from './chat-webhook.js';
 
 const DEMO_FOLDER = path.join('.tidemark', 'demo');
 const NEW_HOME_PAGE = `<!doctype html>
@@ -34,6 +35,27 @@ const DRIFTED_POLICY = {
   ],
 };
 
+/** A bucket policy that lets anyone read the media bucket: someone sharing a photo the quick way. */
+const PUBLIC_MEDIA_POLICY = {
+  Version: '2012-10-17',
+  Statement: [...DRIFTED_POLICY.Statement, ...publicReadPolicy('sailjada-media').Statement],
+};
+
+/**
+ * The demo's alert rules, beside its key file where `tidemark` looks for them: the shipped rules, delivered to the
+ * terminal and to the team's chat. In this account alice deploys by hand, and the demo runs at any hour.
+ */
+function demoRules(webhookUrl: string): string {
+  return `# Alert rules of the demo account: the shipped rules, adjusted (tidemark alerts check tries a change of them).
+settings:
+  destinations: [stdout, team-chat]
+  deployPrincipals: ["arn:aws:iam::*:user/alice"]
+  changeWindow: { days: [mon, tue, wed, thu, fri, sat, sun], hours: "00:00-24:00", timeZone: UTC }
+destinations:
+  team-chat: { type: webhook, url: "${webhookUrl}" }
+`;
+}
+
 /**
  * `npm run demo`: the whole story against a simulated account, offline. Every step is a real `tidemark`
  * command line, run in this process so it talks to the simulated account.
@@ -44,6 +66,8 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
   await mkdir(folder, { recursive: true });
   const store = path.join(folder, 'store');
   const account = await useDemoEnvironment(store, path.join(folder, 'secret.key'));
+  const chat = await startChatWebhook();
+  await writeFile(path.join(folder, 'tidemark.alerts.yaml'), demoRules(chat.url));
   const secret = 'sk_live_51SimulatedSecretValue0123456789';
   try {
     const say = (text: string) => io.out(`\n${pc.bold(pc.cyan('▸'))} ${pc.bold(text)}`);
@@ -57,6 +81,9 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     io.out(pc.bold('Tidemark demo: continuous backup and time travel for an AWS account'));
     io.out(
       `A simulated account (${account.accountId}) runs three websites: S3 site and media buckets behind CloudFront with ACM certificates, Route 53 zones, booking, email and image Lambda functions, DynamoDB tables of bookings and users, a REST and an HTTP API, SES mail identities, a Lightsail server, EventBridge rules, and the IAM roles and users around them. No AWS credentials are used; the store is ${path.relative(process.cwd(), store)}.`,
+    );
+    io.out(
+      `Alert rules (${path.join(DEMO_FOLDER, 'tidemark.alerts.yaml')}): the shipped ones, delivered here and to the team's chat webhook, a local server at ${new URL(chat.url).host}.`,
     );
 
     say(
@@ -81,6 +108,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     say(
       '3. Later, STRIPE_SECRET_KEY of booking-handler is rotated, image-resizer gets new code, and a booking is cancelled.',
     );
+    io.out('   The rotated key fires the secret-changed alert, which names the field and never its value.');
     io.out(
       '   The booking is one item of a 2,000-item table: its data event re-captures the one chunk that holds it.',
     );
@@ -127,15 +155,35 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     io.out((await readFile(oldPage, 'utf8')).split('\n').slice(0, 3).join('\n'));
 
     say(
-      '9. Someone tightens a bucket policy and no event reaches Tidemark. The next baseline downloads nothing',
+      '9. Someone tightens a bucket policy and no event reaches Tidemark. What differs now from the store?',
     );
-    io.out('   unchanged, and records the change it finds as silent drift (cause: reconcile).');
     account.putBucketPolicy('sailjada-media', DRIFTED_POLICY);
+    await tidemark('diff', '--from', 'now', '--to', 'live', '--type', 'AWS::S3::Bucket');
+    io.out(
+      '   The next baseline downloads nothing unchanged, records the change as silent drift (cause: reconcile), and alerts.',
+    );
     await tidemark('baseline');
     await tidemark('history', 'AWS::S3::Bucket:sailjada-media');
     await tidemark('baselines');
 
-    say('10. Every hash in the store checks out, and no secret is stored in plain text.');
+    say(
+      '10. Someone makes the media bucket public to share a photo. The queue delivers the event twice; the team hears once.',
+    );
+    const publicFile = await writeEvents(
+      folder,
+      'events-3.ndjson',
+      account.putBucketPolicy('sailjada-media', PUBLIC_MEDIA_POLICY),
+    );
+    const heardBefore = chat.messages.length;
+    await tidemark('ingest', publicFile);
+    await tidemark('ingest', publicFile);
+    const heard = chat.messages.slice(heardBefore);
+    io.out(`the team chat received ${heard.length} message${heard.length === 1 ? '' : 's'}:`);
+    for (const message of heard) io.out(`   ${message}`);
+    await tidemark('alerts', 'list');
+    await tidemark('diff', '--from', 'v1.0', '--to', 'live', '--type', 'AWS::S3::Bucket');
+
+    say('11. Every hash in the store checks out, and no secret is stored in plain text.');
     const verified = await tidemark('verify');
     const leaks = await countOccurrences(store, [secret, 'sk_live_51Rotated']);
     io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);
@@ -144,6 +192,7 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     );
     return verified === 0 && leaks === 0 ? 0 : 1;
   } finally {
+    await chat.close();
     await account.stop();
   }
 }

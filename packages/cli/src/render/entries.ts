@@ -22,12 +22,22 @@ function causeText(cause: VersionCause): string {
     case 'baseline':
       return `baseline ${cause.label}`;
     case 'event':
-      return `${cause.eventName}${cause.principal ? ` by ${cause.principal}` : ''}${
+      return `${cause.eventName}${byWhom(cause)}${
         cause.coalesced && cause.coalesced > 1 ? ` (+${cause.coalesced - 1} more events)` : ''
       }`;
     case 'reconcile':
       return `reconcile${cause.label ? ` ${cause.label}` : ''} (${cause.detail ?? 'changed without an event'})`;
+    case 'drift-check':
+      return 'drift check (diff --capture)';
   }
+}
+
+/** ` by alice (arn:aws:sts::…:assumed-role/…/alice)`: the human behind the principal first, when the event says. */
+function byWhom(cause: { readonly principal?: string; readonly actor?: string }): string {
+  if (!cause.principal) return cause.actor ? ` by ${cause.actor}` : '';
+  return cause.actor && !cause.principal.endsWith(`/${cause.actor}`)
+    ? ` by ${cause.actor} (${cause.principal})`
+    : ` by ${cause.principal}`;
 }
 
 /** One line per field change; secrets show only that they changed. */

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import { TIDEMARK_USER_AGENT } from '../constants.js';
 import type { SdkClientClass, SdkClientConfig } from '../resources/service.js';
 
 /** How to reach AWS: the standard credential chain, optionally a named profile and an endpoint override. */
@@ -90,6 +91,8 @@ export class AwsClients {
       region,
       retryMode: 'adaptive',
       maxAttempts,
+      // CloudTrail records it as `userAgent`: how Tidemark's own writes are told from everyone else's.
+      customUserAgent: TIDEMARK_USER_AGENT,
       ...(profile ? { profile } : {}),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
       ...(this.endpointOverridden ? { forcePathStyle: true } : {}),

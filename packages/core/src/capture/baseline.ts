@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import type { BaselineManifest, Hashed } from '../store/records.js';
 import type { Gap } from '../types/resource.js';
+import type { CaptureContext } from './context.js';
 import { type CaptureEngine, requireDefinition } from './engine.js';
 import type { CaptureOutcome } from './outcome.js';
 import { childListings, Sweeper, topLevelListing } from './sweep.js';
@@ -64,26 +65,7 @@ export async function runBaseline(engine: CaptureEngine, options: BaselineOption
   const startedAt = new Date();
   const counters = { ...engine.context.counters };
   const definitions = selectDefinitions(engine.registry, options.types);
-  const sweepChildren = (parent: ResourceDefinition) => async (outcome: CaptureOutcome) => {
-    await Promise.all(
-      childListings(parent, outcome).map(({ listing, children }) =>
-        sweeper.sweep(listing, children.list(engine.context, listing.parentId, listing.region)),
-      ),
-    );
-  };
-  await Promise.all(
-    definitions.flatMap((definition) =>
-      regionsOf(definition, options.regions).map((region) =>
-        sweeper.sweep(
-          topLevelListing(definition, region),
-          definition.list(engine.context, region),
-          {},
-          sweepChildren(definition),
-        ),
-      ),
-    ),
-  );
-  await sweeper.drain();
+  await sweepAll(sweeper, engine.context, definitions, options.regions);
   const completedAt = new Date();
   const manifest =
     sweeper.tally.captured > 0
@@ -116,6 +98,38 @@ export async function runBaseline(engine: CaptureEngine, options: BaselineOption
     failures: sweeper.tally.failures,
     ...(manifest ? { manifest: manifestSummary(manifest) } : {}),
   };
+}
+
+/**
+ * Sweeps every listing of `definitions` in `regions` (global types once), each captured resource's children with
+ * it, and waits for every capture: what a baseline captures, and what a live read describes.
+ */
+export async function sweepAll(
+  sweeper: Sweeper,
+  context: CaptureContext,
+  definitions: readonly ResourceDefinition[],
+  regions: readonly string[],
+): Promise<void> {
+  const sweepChildren = (parent: ResourceDefinition) => async (outcome: CaptureOutcome) => {
+    await Promise.all(
+      childListings(parent, outcome).map(({ listing, children }) =>
+        sweeper.sweep(listing, children.list(context, listing.parentId, listing.region)),
+      ),
+    );
+  };
+  await Promise.all(
+    definitions.flatMap((definition) =>
+      regionsOf(definition, regions).map((region) =>
+        sweeper.sweep(
+          topLevelListing(definition, region),
+          definition.list(context, region),
+          {},
+          sweepChildren(definition),
+        ),
+      ),
+    ),
+  );
+  await sweeper.drain();
 }
 
 /** The short description of a written manifest that reports carry. */

@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
+import type { CaptureObserver } from '../alerts/evaluator.js';
 import type { AwsClients } from '../aws/clients.js';
 import { canonicalJson, sha256Hex } from '../canonical/canonicalise.js';
 import {
@@ -51,6 +52,8 @@ export interface CaptureEngineOptions {
   readonly now?: () => Date;
   /** Called after every capture, for progress displays. */
   readonly onCapture?: (outcome: CaptureOutcome) => void;
+  /** Sees every capture's outcome and the cause asked for: the alert evaluator. */
+  readonly observer?: CaptureObserver;
 }
 
 /** What a caller knows of a resource before it is captured. */
@@ -73,6 +76,7 @@ export class CaptureEngine {
   readonly #sealer: SecretSealer;
   readonly #now: () => Date;
   readonly #onCapture: ((outcome: CaptureOutcome) => void) | undefined;
+  readonly #observer: CaptureObserver | undefined;
 
   private constructor(options: CaptureEngineOptions, account: string) {
     this.account = account;
@@ -81,6 +85,7 @@ export class CaptureEngine {
     this.#sealer = options.sealer;
     this.#now = options.now ?? (() => new Date());
     this.#onCapture = options.onCapture;
+    this.#observer = options.observer;
     const counters: CaptureCounters = { bytesDownloaded: 0, bytesStored: 0, bytesDeduplicated: 0 };
     const limits = new ServiceLimits(options.rateLimits);
     const homeRegion = options.homeRegion ?? 'us-east-1';
@@ -132,6 +137,7 @@ export class CaptureEngine {
       (error: unknown): CaptureOutcome => ({ status: 'failed', resource, error: describeError(error) }),
     );
     this.#onCapture?.(outcome);
+    this.#observer?.observe(outcome, cause);
     return outcome;
   }
 

@@ -16,5 +16,15 @@ export {
   ingestChanges,
   ingestEvents,
 } from './ingest.js';
+export {
+  captureLive,
+  diffLive,
+  type LiveAccount,
+  type LiveCapture,
+  type LiveDiffOptions,
+  type LiveReadOptions,
+  type LiveState,
+  readLive,
+} from './live.js';
 export type { CaptureOutcome } from './outcome.js';
 export type { CaptureFailure, TypeTally } from './tally.js';

@@ -34,6 +34,12 @@ export interface SweepEnd {
   readonly stoppedAfter?: string;
 }
 
+/**
+ * What a sweep captures with: the capture engine, or what reads the live account without storing it (see
+ * `LiveReader`).
+ */
+export type SweepCapturer = Pick<CaptureEngine, 'account' | 'store' | 'context' | 'definition' | 'capture'>;
+
 /** What to do with each capture's outcome (sweep or enqueue the resource's children). */
 export type OutcomeHandler = (outcome: CaptureOutcome) => Promise<void>;
 
@@ -79,7 +85,7 @@ export function compareIds(a: string, b: string): number {
  */
 export class Sweeper {
   readonly tally = new Tally();
-  readonly #engine: CaptureEngine;
+  readonly #engine: SweepCapturer;
   readonly #cause: VersionCause;
   readonly #maxInFlight: number;
   /** Captures in flight: bounded. */
@@ -88,7 +94,7 @@ export class Sweeper {
   readonly #handlers = new Set<Promise<unknown>>();
   readonly #present = new Map<string, ManifestEntry>();
 
-  constructor(engine: CaptureEngine, cause: VersionCause, maxInFlight: number) {
+  constructor(engine: SweepCapturer, cause: VersionCause, maxInFlight: number) {
     this.#engine = engine;
     this.#cause = cause;
     this.#maxInFlight = maxInFlight;

@@ -89,27 +89,62 @@ function accountOf(
   );
 }
 
+/** Who made a call, as recorded with the versions it causes: the identity's ARN and the human behind it. */
+interface CallerOf {
+  readonly principal?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly ownWrite?: boolean;
+}
+
 /** A cause with only the fields that are known (non-empty). */
 function eventCause(
   eventName: string,
   eventId: string | undefined,
   eventTime: string | undefined,
-  principal: string | undefined,
+  caller: CallerOf,
 ): EventCause {
   const cause: { -readonly [K in keyof EventCause]: EventCause[K] } = { kind: 'event', eventName };
   if (eventId) cause.eventId = eventId;
   if (eventTime) cause.eventTime = eventTime;
-  if (principal) cause.principal = principal;
+  if (caller.principal) cause.principal = caller.principal;
+  if (caller.actor) cause.actor = caller.actor;
+  if (caller.ownWrite) cause.ownWrite = true;
   return cause;
 }
 
-function causeOf(record: CloudTrailRecord, eventName: string): EventCause {
-  return eventCause(
-    eventName,
-    nonEmpty(record.eventID),
-    normaliseEventTime(record.eventTime),
-    principalOf(record.userIdentity),
+/**
+ * The human behind an identity: the source identity set when the role was assumed, the IAM Identity Center user
+ * (`onBehalfOf.userId`), an assumed role's session name (an SSO role's is the user's name), an IAM user's name, or
+ * `root`. Undefined for services and identities that name nobody.
+ */
+function actorOf(identity: unknown): string | undefined {
+  if (typeof identity !== 'object' || identity === null) return undefined;
+  const fields = identity as Record<string, unknown>;
+  const session = fields.sessionContext as Record<string, unknown> | undefined;
+  const onBehalfOf = fields.onBehalfOf as Record<string, unknown> | undefined;
+  const type = nonEmpty(fields.type);
+  const sessionName =
+    type === 'AssumedRole' ? nonEmpty(fields.arn)?.match(/:assumed-role\/[^/]+\/(.+)$/)?.[1] : undefined;
+  return (
+    nonEmpty(session?.sourceIdentity) ??
+    nonEmpty(onBehalfOf?.userId) ??
+    sessionName ??
+    (type === 'IAMUser' ? nonEmpty(fields.userName) : undefined) ??
+    (type === 'Root' ? 'root' : undefined)
   );
+}
+
+/** Whether a call was made by Tidemark itself: its SDK clients send `tidemark/<version>` in their user agent. */
+function isOwnWrite(userAgent: unknown): boolean {
+  return typeof userAgent === 'string' && /(^|[\s[])tidemark\//.test(userAgent);
+}
+
+function causeOf(record: CloudTrailRecord, eventName: string): EventCause {
+  return eventCause(eventName, nonEmpty(record.eventID), normaliseEventTime(record.eventTime), {
+    principal: principalOf(record.userIdentity),
+    actor: actorOf(record.userIdentity),
+    ownWrite: isOwnWrite(record.userAgent),
+  });
 }
 
 function isFailed(errorCode: unknown): boolean {
@@ -257,12 +292,9 @@ function mapNotification(
   const handlers = notificationHandlers(event, definitions);
   const [first] = handlers;
   const named = first?.spec.cause?.(event) ?? {};
-  const cause = eventCause(
-    named.eventName ?? event.detailType,
-    event.id,
-    normaliseEventTime(event.time),
-    named.principal,
-  );
+  const cause = eventCause(named.eventName ?? event.detailType, event.id, normaliseEventTime(event.time), {
+    principal: named.principal,
+  });
   if (!first)
     return skipped(event.source, SkipReason.NOT_A_CHANGE, `${call} is not a change Tidemark captures`, cause);
   const account = nonEmpty(event.account) ?? nonEmpty(options.defaultAccount);

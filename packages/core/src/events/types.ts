@@ -74,6 +74,10 @@ export interface EventCause {
   readonly eventTime?: string;
   /** ARN (or service name) of the principal who made the call. */
   readonly principal?: string;
+  /** The human behind the principal, when the event says (session name, source identity, user name, `root`). */
+  readonly actor?: string;
+  /** Set when Tidemark itself made the call (its user agent): such changes are captured, never alerted on. */
+  readonly ownWrite?: true;
   /** How many events were coalesced into this capture. */
   readonly coalesced?: number;
 }

@@ -49,7 +49,7 @@ export function stateAt(store: VersionStore, at: Date, filter: StateFilter = {})
  * An InputError when `region` is one the store holds no resource in: a typo, or a default region that is not
  * the store's, would otherwise answer "nothing" as if that were the truth.
  */
-function requireHeldRegion(store: VersionStore, region: string | undefined): void {
+export function requireHeldRegion(store: VersionStore, region: string | undefined): void {
   if (region === undefined) return;
   const { regions } = store.index.scope();
   if (regions.includes(region)) return;
@@ -62,7 +62,7 @@ function requireHeldRegion(store: VersionStore, region: string | undefined): voi
  * The version an index entry names, as the store holds it: its record read, authenticated and compared with the
  * entry, so an index altered to name other content is caught (a StoreError) rather than answered.
  */
-async function confirmedEntry(store: VersionStore, entry: StateEntry): Promise<StateEntry> {
+export async function confirmedEntry(store: VersionStore, entry: StateEntry): Promise<StateEntry> {
   const key = versionKey(entry.resource, entry.seq);
   const stored = await store.findVersion(key);
   if (stored?.hash !== entry.version)
@@ -120,17 +120,19 @@ async function readVersionDocument(store: VersionStore, entry: StateEntry): Prom
 }
 
 /** A version's document with its content blobs (as `$blobs`), or why it could not be read. */
-async function documentOf(store: VersionStore, entry: StateEntry | undefined): Promise<DocumentRead> {
+export async function documentOf(store: VersionStore, entry: StateEntry | undefined): Promise<DocumentRead> {
   if (!entry?.document) return {};
   try {
-    const document = await readVersionDocument(store, entry);
-    return {
-      document: Object.keys(entry.blobs).length > 0 ? { ...document, $blobs: { ...entry.blobs } } : document,
-    };
+    return { document: withBlobs(await readVersionDocument(store, entry), entry.blobs) };
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     return { damaged: error.message };
   }
+}
+
+/** A document with its content blobs as `$blobs`, so that changed content shows as a changed field. */
+export function withBlobs(document: JsonObject, blobs: Readonly<Record<string, string>>): JsonObject {
+  return Object.keys(blobs).length > 0 ? { ...document, $blobs: { ...blobs } } : document;
 }
 
 /** Field-level changes between two versions, including changed content blobs (as `$blobs.<name>`). */
@@ -151,16 +153,18 @@ async function changesBetween(
 
 /**
  * Field-level changes between two versions' documents, followed by the item-level changes of chunked items (a
- * table's); a chunk that cannot be read whole makes the changes partial and says why.
+ * table's), their chunks read from the store (or by `read`); a chunk that cannot be read whole makes the changes
+ * partial and says why.
  */
-async function versionChanges(
+export async function versionChanges(
   store: VersionStore,
   older: ItemsSide,
   newer: ItemsSide,
+  read: (hash: string) => Promise<string> = (hash) => readText(store, hash),
 ): Promise<{ changes: FieldChange[]; damaged?: string }> {
   const changes = fieldChanges(older.document, newer.document);
   try {
-    return { changes: [...changes, ...(await itemChanges(older, newer, (hash) => readText(store, hash)))] };
+    return { changes: [...changes, ...(await itemChanges(older, newer, read))] };
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     return { changes, damaged: error.message };
@@ -176,7 +180,10 @@ async function readText(store: VersionStore, hash: string): Promise<string> {
 const DOCUMENT_READS_IN_FLIGHT = 32;
 
 /** `fn` over every item, at most `DOCUMENT_READS_IN_FLIGHT` at a time, results in order. */
-function mapBounded<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export function mapBounded<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const limit = pLimit(DOCUMENT_READS_IN_FLIGHT);
   return Promise.all(items.map((item, index) => limit(() => fn(item, index))));
 }

@@ -17,6 +17,9 @@ export function parseAge(spec: string): number | undefined {
   return relative ? Number(relative[1]) * (UNIT_MS[relative[2] as string] as number) : undefined;
 }
 
+/** What `diff --from` and `--to` take for the account as it is now: never a stored moment, so no time resolves it. */
+export const LIVE_MOMENT = 'live';
+
 /**
  * Resolves a point in time as users write it: `now`, a relative age (`90s`, `30m`, `2h`, `3d`, `1w`),
  * a baseline label (`v1.0`: the moment that baseline completed), or an ISO 8601 date or date-time.
@@ -28,6 +31,10 @@ export function resolveTime(
 ): Date {
   const text = spec.trim();
   if (text === 'now') return now;
+  if (text === LIVE_MOMENT)
+    throw new InputError(
+      `${LIVE_MOMENT} is the account as it is, not a stored moment: only diff --from and --to accept it`,
+    );
   const age = parseAge(text);
   if (age !== undefined) return new Date(now.getTime() - age);
   const baseline = baselines.find((b) => b.record.label === text);

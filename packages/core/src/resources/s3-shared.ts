@@ -1,6 +1,7 @@
 import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { CaptureContext, ObjectSelection } from '../capture/context.js';
 import { readPart } from '../capture/read-part.js';
+import { globMatches, hasWildcard } from '../glob.js';
 import { s3Service } from './services.js';
 
 /** CloudFormation type names of the S3 definitions. */
@@ -83,14 +84,6 @@ export function objectFingerprint(
   return `etag=${etag ?? ''};size=${size ?? ''};modified=${modified}`;
 }
 
-function globRegExp(glob: string, wholeString: boolean): RegExp {
-  const body = glob
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}${wholeString ? '$' : ''}`, 's');
-}
-
 function splitPattern(pattern: string): { bucket: string; key?: string } {
   const slash = pattern.indexOf('/');
   return slash === -1
@@ -99,19 +92,20 @@ function splitPattern(pattern: string): { bucket: string; key?: string } {
 }
 
 function bucketMatches(pattern: string, bucket: string): boolean {
-  return globRegExp(splitPattern(pattern).bucket, true).test(bucket);
+  return globMatches(splitPattern(pattern).bucket, bucket);
 }
 
 /**
- * Whether one `bucket` or `bucket/prefix` pattern matches an object. The bucket part is a glob matched
- * against the whole bucket name. The key part is a prefix when it has no `*`, else a glob matched against
- * the whole key (`bucket/logs/` and `bucket/logs/*` both match `logs/a.gz`; `bucket/*.jpg` only `.jpg` keys).
+ * Whether one `bucket` or `bucket/prefix` pattern matches an object. The bucket part is a glob (Tidemark's one
+ * dialect, `glob.ts`) matched against the whole bucket name. The key part is a prefix when it has no wildcard,
+ * else a glob matched against the whole key (`bucket/logs/` and `bucket/logs/*` both match `logs/a.gz`;
+ * `bucket/*.jpg` only `.jpg` keys).
  */
 export function patternMatches(pattern: string, bucket: string, key: string): boolean {
   const parts = splitPattern(pattern);
   if (!bucketMatches(pattern, bucket)) return false;
   if (parts.key === undefined) return true;
-  return globRegExp(parts.key, parts.key.includes('*')).test(key);
+  return hasWildcard(parts.key) ? globMatches(parts.key, key) : key.startsWith(parts.key);
 }
 
 /**

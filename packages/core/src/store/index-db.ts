@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { canonicalJson } from '../canonical/canonicalise.js';
+import { CauseKind } from '../constants.js';
 import { IndexCorruptError, StoreError } from '../errors.js';
 import type { Json } from '../types/json.js';
 import type { Gap, ResourceRef } from '../types/resource.js';
@@ -88,6 +89,8 @@ const EntryColumn = { RES: 0, SEQ: 1, AT: 2, DELETED: 3, HASH: 4, DOCUMENT: 5, D
 const ENTRY_COLUMN_COUNT = 8;
 /** The same columns of the row that follows (`n`), when there is one. */
 const NEXT_ENTRY_COLUMNS = ENTRY_COLUMNS.replaceAll('v.', 'n.');
+/** The same columns of the row before (`p`), when there is one. */
+const PREVIOUS_ENTRY_COLUMNS = ENTRY_COLUMNS.replaceAll('v.', 'p.');
 
 /** A version as the index returns it. */
 export type IndexedVersion = Hashed<VersionRecord>;
@@ -107,6 +110,18 @@ export interface VersionEntry {
   readonly document: string | null;
   readonly blobs: Readonly<Record<string, string>>;
   readonly gaps: readonly Gap[];
+}
+
+/** Filters of {@link IndexDb.changesCaptured}. */
+export interface ChangeFilter extends StateFilter {
+  /** SQLite GLOB pattern on the actor or the principal a version's cause names. */
+  readonly by?: string;
+}
+
+/** A version that changed a resource, with the version before it (absent for a first capture). */
+export interface CapturedVersion {
+  readonly entry: VersionEntry;
+  readonly previous?: VersionEntry;
 }
 
 /** Records missing from an index because the store is damaged (see {@link IndexDb.damage}). */
@@ -675,6 +690,49 @@ export class IndexDb {
     const byResource: Array<VersionAtRow | undefined> = [];
     for (const row of rows) byResource[row[EntryColumn.RES]] = row;
     return byResource;
+  }
+
+  /**
+   * Versions captured after `from` and up to `to` (ISO) whose cause is not a baseline's, so what changed (events,
+   * silent drift, drift checks), newest first, each with the version before it when there is one. `by` (a glob)
+   * keeps those whose cause names a matching actor or principal. Found through `versions_by_time`.
+   */
+  changesCaptured(from: string, to: string, filter: ChangeFilter = {}): CapturedVersion[] {
+    const { by, ...resources } = filter;
+    const changed = (alias: string) =>
+      `${alias}.at > @earlier AND ${alias}.at <= @later
+       AND json_extract(${alias}.detail, '$.cause.kind') <> '${CauseKind.BASELINE}'
+       ${by === undefined ? '' : `AND (json_extract(${alias}.detail, '$.cause.actor') GLOB @by OR json_extract(${alias}.detail, '$.cause.principal') GLOB @by)`}`;
+    const parameters = {
+      earlier: Date.parse(from),
+      later: Date.parse(to),
+      ...(by === undefined ? {} : { by }),
+    };
+    return this.#read(() => {
+      const touched = this.#resources.select(resources, {
+        sql: `SELECT DISTINCT w.res FROM versions w WHERE ${changed('w')}`,
+        parameters,
+      });
+      const refs = new Map(touched.ordered);
+      const rows = this.#prepare(
+        `SELECT ${ENTRY_COLUMNS}, ${PREVIOUS_ENTRY_COLUMNS} FROM versions v
+         LEFT JOIN versions p ON p.res = v.res AND p.seq = v.seq - 1
+         WHERE ${changed('v')} ${touched.scope ? `AND v.res IN (${touched.scope})` : ''}
+         ORDER BY v.at DESC, v.res, v.seq DESC`,
+        true,
+      ).all({ ...touched.parameters, ...parameters }) as VersionAtRow[];
+      return rows.flatMap((row) => {
+        const ref = refs.get(row[EntryColumn.RES]);
+        if (!ref) return [];
+        const previous = row.slice(ENTRY_COLUMN_COUNT) as EntryRow;
+        return [
+          {
+            entry: this.#entry(ref, row.slice(0, ENTRY_COLUMN_COUNT) as EntryRow),
+            ...(previous[EntryColumn.SEQ] === null ? {} : { previous: this.#entry(ref, previous) }),
+          },
+        ];
+      });
+    });
   }
 
   /** Resources whose identity matches, for resolving what a user typed. */

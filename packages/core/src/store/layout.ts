@@ -18,6 +18,9 @@ import type { ResourceRef } from '../types/resource.js';
  *   before and is signed with the store's key: what proves that nothing was removed
  * - `labels/<base64url of the label>`: a baseline label, taken when the baseline starts
  * - `baseline-runs/<label>/…`: the progress of a baseline fanned out over many functions
+ * - `alerts/<yyyymmdd>/<dedup key>.json`: an alert fired, written once (which is what stops it firing twice), and
+ *   `…<dedup key>.deliveries.json` beside it, where it was delivered
+ * - `config/alerts.yaml`: the alert rules of a deployed pipeline, written by the user
  */
 export const StoreLayout = {
   BLOBS: 'blobs/sha256/',
@@ -33,6 +36,9 @@ export const StoreLayout = {
   LABELS: 'labels/',
   /** Fanned-out baseline runs in progress (see `pipeline/run-records.ts`). */
   BASELINE_RUNS: 'baseline-runs/',
+  ALERTS: 'alerts/',
+  /** The alert rules of a deployed pipeline. */
+  ALERT_RULES: 'config/alerts.yaml',
 } as const;
 
 const SEQ_DIGITS = 10;

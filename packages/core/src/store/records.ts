@@ -26,6 +26,8 @@ const causeSchema = z.discriminatedUnion('kind', [
     eventName: z.string(),
     eventTime: z.string().optional(),
     principal: z.string().optional(),
+    actor: z.string().optional(),
+    ownWrite: z.literal(true).optional(),
     coalesced: z.number().int().optional(),
   }),
   /** Silent drift: a baseline (`label`) found a change no event had captured. */
@@ -34,6 +36,8 @@ const causeSchema = z.discriminatedUnion('kind', [
     label: z.string().optional(),
     detail: z.string().optional(),
   }),
+  /** A comparison with the live account (`diff --to live --capture`) stored what it read. */
+  z.object({ kind: z.literal(CauseKind.DRIFT_CHECK) }),
 ]);
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);

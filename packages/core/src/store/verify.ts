@@ -46,6 +46,8 @@ export interface VerifyReport {
     readonly versions: number;
     readonly baselines: number;
     readonly logHeads: number;
+    /** Alert records and their delivery records (`alerts/`). */
+    readonly alerts: number;
   };
   /**
    * Whether records were checked against the store's key. False without the key, or for a store written before
@@ -81,12 +83,13 @@ export async function verifyStore(store: VersionStore, options: VerifyOptions = 
   await check.journal();
   const baselines = await check.baselines();
   const versions = await check.versions();
+  const alerts = await check.alerts();
   check.leftovers();
   check.identity(logHeads);
   const { problems } = check;
   return {
     ok: problems.length === 0,
-    checked: { blobs, versions, baselines, logHeads },
+    checked: { blobs, versions, baselines, logHeads, alerts },
     authenticated: check.key !== undefined,
     unlogged: check.unlogged,
     ...(check.head ? { head: check.head } : {}),
@@ -106,6 +109,8 @@ const KNOWN_FOLDERS = [
   StoreLayout.CHECKPOINTS,
   'index/',
   StoreLayout.BASELINE_RUNS,
+  StoreLayout.ALERTS,
+  StoreLayout.ALERT_RULES.split('/')[0],
 ].map((folder) => (folder as string).replace(/\/?$/, '/'));
 
 /** Files a local store keeps beside its records: its index (a cache) and writes in progress. */
@@ -315,6 +320,28 @@ class StoreCheck {
         'missing',
         'no journal entry announces it: indexes refreshed from the journal miss it',
       );
+  }
+
+  /**
+   * Checks every alert and delivery record: JSON, and signed by the store's key when records are (they are not in
+   * the log: an alert is evidence of a change, which its version record proves). Returns how many there are.
+   */
+  async alerts(): Promise<number> {
+    let count = 0;
+    for await (const files of this.#backend.readAll(StoreLayout.ALERTS))
+      for (const { key, bytes } of files) {
+        count++;
+        let record: { mac?: string };
+        try {
+          record = JSON.parse(bytes.toString('utf8')) as { mac?: string };
+        } catch {
+          this.#report(key, 'invalid', 'not a valid alert record');
+          continue;
+        }
+        if (this.key && !hasValidMacIn(bytes, record, this.key))
+          this.#report(key, 'forged', "it is not signed by the store's key");
+      }
+    return count;
   }
 
   /** Checks the chain of baselines and the versions each names; returns how many there are. */

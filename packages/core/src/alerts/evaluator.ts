@@ -1,0 +1,221 @@
+import pLimit from 'p-limit';
+import type { CaptureOutcome } from '../capture/outcome.js';
+import { describeProblem } from '../errors.js';
+import type { VersionCause } from '../store/records.js';
+import type { VersionStore } from '../store/version-store.js';
+import { AlertLog, dedupKey, type StoredAlert } from './alert-log.js';
+import { changeFact, type VersionChange, versionChange } from './change-fact.js';
+import { type DeliveryOptions, deliverAlert } from './destinations/deliver.js';
+import {
+  type AlertDestination,
+  createDestination,
+  type DestinationDeps,
+} from './destinations/destination.js';
+import { candidateRules, evaluateChange, type Firing } from './evaluate.js';
+import type { RuleSet } from './load-rules.js';
+import type { Alert } from './types.js';
+
+/** Field changes an alert lists at most. */
+const LISTED_CHANGES = 20;
+/** Versions evaluated at once (each reads up to two records and two documents). */
+const EVALUATIONS_IN_FLIGHT = 4;
+
+/** What sees every capture's outcome: the alert evaluator, for the capture engine. */
+export interface CaptureObserver {
+  /** Called once per capture, with the cause the capture was asked for. Must return at once and never throw. */
+  observe(outcome: CaptureOutcome, requested: VersionCause): void;
+}
+
+/** Options of {@link AlertEvaluator}. */
+export interface AlertEvaluatorOptions {
+  readonly store: VersionStore;
+  readonly rules: RuleSet;
+  /** What destinations need: AWS clients, where stdout lines go, the home region. */
+  readonly destinations: DestinationDeps;
+  /** Retries of each delivery. */
+  readonly delivery?: Omit<DeliveryOptions, 'deadline'>;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** What the alerts of the captures since the last {@link AlertEvaluator.settle} came to. Stable shape. */
+export interface AlertsReport {
+  /** Alerts fired, with where each was delivered. */
+  readonly fired: readonly StoredAlert[];
+  /** Rules that fired on a change already alerted (a redelivered event, a dedup window): not sent again. */
+  readonly duplicates: number;
+  /** Changes whose rules could not be evaluated (a store read failed), with why. */
+  readonly failures: readonly string[];
+}
+
+/**
+ * Evaluates the alert rules on every version a capture appends, wherever it runs (baseline, reconcile, ingest,
+ * watch, the deployed consumer): the capture engine hands it each outcome and goes on at once. Each rule firing
+ * is claimed in the store (`alerts/…`, written once: the same change never alerts twice for a rule, also when a
+ * queue delivers its event again), then delivered to the rule's destinations with retries. Nothing it does can
+ * fail or delay a capture; {@link settle} waits for what is under way.
+ */
+export class AlertEvaluator implements CaptureObserver {
+  #rules: RuleSet;
+  readonly #store: VersionStore;
+  readonly #options: AlertEvaluatorOptions;
+  readonly #now: () => Date;
+  readonly #limit = pLimit(EVALUATIONS_IN_FLIGHT);
+  readonly #pending = new Set<Promise<void>>();
+  readonly #destinations = new Map<string, AlertDestination>();
+  #deadline = new AbortController();
+  #fired: StoredAlert[] = [];
+  #duplicates = 0;
+  #failures: string[] = [];
+
+  constructor(options: AlertEvaluatorOptions) {
+    this.#options = options;
+    this.#rules = options.rules;
+    this.#store = options.store;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The rules in force. */
+  get rules(): RuleSet {
+    return this.#rules;
+  }
+
+  /**
+   * The store's alerts, signed once the store is authenticated: judged at each use, since a new store gets its
+   * identity (and so its signed records) with its first version, after this evaluator was made.
+   */
+  get #log(): AlertLog {
+    const store = this.#store;
+    return new AlertLog(store.backend, store.authenticated ? store.key : undefined);
+  }
+
+  /** Puts other rules in force (a rules file changed) for the captures from now on. */
+  useRules(rules: RuleSet): void {
+    if (rules === this.#rules) return;
+    this.#rules = rules;
+    this.#destinations.clear();
+  }
+
+  /**
+   * Takes a capture's outcome: a version appended is evaluated; so is one found unchanged that the same event
+   * appended before (a redelivered message whose first delivery may have stopped before alerting).
+   */
+  observe(outcome: CaptureOutcome, requested: VersionCause): void {
+    if (this.#rules.rules.length === 0 || !('version' in outcome) || !outcome.version) return;
+    const { version } = outcome;
+    const recorded = version.record.cause;
+    const replayed =
+      outcome.status === 'unchanged' &&
+      requested.kind === 'event' &&
+      recorded.kind === 'event' &&
+      requested.eventId !== undefined &&
+      recorded.eventId === requested.eventId;
+    if (outcome.status !== 'appended' && !replayed) return;
+    const task = this.#limit(() => this.#evaluate(version))
+      .catch((error: unknown) => {
+        this.#failures.push(
+          `${version.record.resource.type} ${version.record.resource.id}: ${describeProblem(error)}`,
+        );
+      })
+      .finally(() => this.#pending.delete(task));
+    this.#pending.add(task);
+  }
+
+  /**
+   * Waits for every evaluation and delivery under way, and reports them; deliveries still running after
+   * `deadlineMs` stop and are recorded as failed. The next captures start a new report.
+   */
+  async settle(options: { readonly deadlineMs?: number } = {}): Promise<AlertsReport> {
+    const timer =
+      options.deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => this.#deadline.abort(), options.deadlineMs);
+    try {
+      while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const report = { fired: this.#fired, duplicates: this.#duplicates, failures: this.#failures };
+    this.#fired = [];
+    this.#duplicates = 0;
+    this.#failures = [];
+    if (this.#deadline.signal.aborted) this.#deadline = new AbortController();
+    return report;
+  }
+
+  async #evaluate(version: VersionChange['version']): Promise<void> {
+    const change = await versionChange(this.#store, version);
+    const now = this.#now();
+    const candidates = candidateRules(this.#rules.rules, change.head, now);
+    if (candidates.length === 0) return;
+    const fact = await changeFact(this.#store, change);
+    for (const firing of evaluateChange(candidates, fact))
+      await this.#fire(firing, change, fact.changes.length, now);
+  }
+
+  async #fire(firing: Firing, change: VersionChange, changeCount: number, now: Date): Promise<void> {
+    const alert = alertOf(firing, change, changeCount, now);
+    const log = this.#log;
+    const { dedupMs } = firing.rule;
+    const last = dedupMs ? await log.lastFired(alert.rule, alert.resource) : undefined;
+    const sinceLast = last === undefined ? undefined : Date.parse(alert.capturedAt) - Date.parse(last);
+    const withinWindow =
+      sinceLast !== undefined && dedupMs !== undefined && sinceLast >= 0 && sinceLast < dedupMs;
+    if (withinWindow || !(await log.claim(alert))) {
+      this.#duplicates++;
+      return;
+    }
+    if (dedupMs) await log.markFired(alert);
+    const destinations = alert.destinations.map((name) => this.#destination(name));
+    const deliveries = await deliverAlert(alert, destinations, {
+      ...this.#options.delivery,
+      deadline: this.#deadline.signal,
+    });
+    await this.#log.recordDeliveries(alert, deliveries);
+    this.#fired.push({ alert, deliveries });
+  }
+
+  #destination(name: string): AlertDestination {
+    let destination = this.#destinations.get(name);
+    if (!destination) {
+      const config = this.#rules.destinations[name];
+      if (!config) throw new Error(`no destination named ${name}`);
+      destination = createDestination(name, config, this.#options.destinations);
+      this.#destinations.set(name, destination);
+    }
+    return destination;
+  }
+}
+
+/** The alert a rule firing on a change makes: secrets stay masked (`FieldChange.sealed`). Pure. */
+export function alertOf(firing: Firing, change: VersionChange, changeCount: number, now: Date): Alert {
+  const { rule } = firing;
+  const { head, version } = change;
+  const { resource } = head;
+  const listed = firing.changes.slice(0, LISTED_CHANGES);
+  return {
+    key: dedupKey(rule.name, version.hash),
+    rule: rule.name,
+    severity: rule.severity,
+    title: rule.title,
+    resource,
+    kind: head.kind,
+    seq: version.record.seq,
+    version: version.hash,
+    capturedAt: version.record.capturedAt,
+    cause: head.cause,
+    changedAt: head.changedAt.toISOString(),
+    ...(head.principal ? { principal: head.principal } : {}),
+    ...(head.actor ? { actor: head.actor } : {}),
+    changes: listed,
+    moreChanges: Math.max(0, changeCount - listed.length),
+    show: `tidemark show ${shellQuoted(`${resource.type}:${resource.id}`)} --at ${version.record.capturedAt}`,
+    firedAt: now.toISOString(),
+    destinations: rule.destinations,
+  };
+}
+
+/** A word as a POSIX shell reads it back whatever it holds: single-quoted. */
+function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
