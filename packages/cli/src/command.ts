@@ -1,20 +1,9 @@
-import type { AlertsReport } from '@tidemark/core/alerts';
 import type { Command } from 'commander';
 import { ExitCode } from './exit-code.js';
 import type { Io } from './io.js';
+import { reportDeliveryFailures } from './render/alerts.js';
 import { printable } from './render/printable.js';
 import type { GlobalOptions, Session } from './session.js';
-
-/** Warns of each alert destination that failed after its retries (the alert itself is stored). */
-function reportDeliveryFailures(report: AlertsReport | undefined, warn: (message: string) => void): void {
-  for (const { alert, deliveries = [] } of report?.fired ?? [])
-    for (const delivery of deliveries)
-      if (delivery.status === 'failed')
-        warn(
-          `alert ${alert.rule} on ${alert.resource.type} ${alert.resource.id} not delivered: ${delivery.error}`,
-        );
-  for (const failure of report?.failures ?? []) warn(`alert rules not evaluated for ${failure}`);
-}
 
 /** What every command's action receives. */
 export interface CommandContext<O> {
@@ -57,7 +46,6 @@ export function handle<O, A extends unknown[] = []>(
     const session = new Session(options, warn, alertLine);
     try {
       const code = await session.recoveringIndex(() => action({ session, options, io }, ...args));
-      reportDeliveryFailures(await session.settleAlerts(), warn);
       const damage = await session.damage();
       if (damage)
         io.err(
@@ -67,6 +55,8 @@ export function handle<O, A extends unknown[] = []>(
         );
       exit(damage ? Math.max(code, ExitCode.FAILED) : code);
     } finally {
+      // Also after a failed action: the alerts of what it captured are delivered before the store closes.
+      reportDeliveryFailures(await session.settleAlerts(), warn);
       await session.close();
     }
   });

@@ -210,7 +210,7 @@ export class Session {
     ]);
     const store = await this.store({ create: true });
     const sealer = (await this.captureKey(store)).sealer;
-    const observer = await this.#alertEvaluator(store);
+    const observer = options.readOnly ? undefined : await this.#alertEvaluator(store);
     return CaptureEngine.create({
       store,
       clients: await this.clients(),

@@ -92,6 +92,7 @@ describe('alerts evaluated on every capture', { timeout: 120_000 }, () => {
       rules: parseRules(rulesYaml(server, rules), 'tidemark.alerts.yaml'),
       destinations: { clients: new AwsClients(), write: (line) => stdout.push(line), region: 'us-east-1' },
       delivery: { retries: 2, minDelayMs: 5, maxDelayMs: 20 },
+      ...(now ? { now } : {}),
     });
     const engine = await CaptureEngine.create({
       store,
@@ -217,6 +218,37 @@ rules:
     expect(third.fired.map(({ alert }) => alert.capturedAt)).toEqual(['2026-12-05T12:10:00.000Z']);
     expect(server.requests).toHaveLength(2);
     expect(await storedAlerts()).toHaveLength(2);
+  });
+
+  it('delivers an alert whose delivery was interrupted when its event comes again, five minutes on', async () => {
+    let clock = new Date('2026-12-05T10:00:00.000Z');
+    const { engine, evaluator, server } = await pipeline(
+      'defaults: false\nrules:\n  - name: media-policy\n    match: { resources: ["AWS::S3::Bucket:sailjada-media"] }\n    destinations: [hook]\n',
+      { status: 200, body: 'ok' },
+      () => clock,
+    );
+    await runBaseline(engine, { ...BASELINE, label: 'v1.0' });
+    const events = account.putBucketPolicy('sailjada-media', PUBLIC_POLICY);
+    await ingestEvents(engine, inputs(events));
+    await evaluator.settle();
+    // The process stopped after claiming the alert, before recording its delivery.
+    const [deliveries] = (await readdir(path.join(folder, 'store', 'alerts'), { recursive: true })).filter(
+      (file) => file.endsWith('.deliveries.json'),
+    );
+    await rm(path.join(folder, 'store', 'alerts', deliveries as string));
+
+    clock = new Date('2026-12-05T10:01:00.000Z');
+    await ingestEvents(engine, inputs(events));
+    const soon = await evaluator.settle();
+    clock = new Date('2026-12-05T10:06:00.000Z');
+    await ingestEvents(engine, inputs(events));
+    const later = await evaluator.settle();
+
+    expect(soon.fired).toEqual([]);
+    expect(soon.duplicates).toBe(1);
+    expect(later.fired.map(({ alert }) => alert.rule)).toEqual(['media-policy']);
+    expect(server.requests).toHaveLength(2);
+    expect((await storedAlerts())[0]?.deliveries).toEqual([expect.objectContaining({ status: 'delivered' })]);
   });
 
   it('alerts on silent drift a second baseline finds', async () => {

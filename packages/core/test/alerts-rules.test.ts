@@ -237,6 +237,19 @@ describe('shipped default rules', () => {
       expect(fired(tags, undefined, SATURDAY_NIGHT)).toEqual([]);
     });
 
+    it('takes a window spanning midnight as one: 22:00-06:00 holds 03:12 and not 10:30', () => {
+      const { rules } = parseRules(
+        'settings:\n  changeWindow: { days: [fri, sat, sun, mon, tue], hours: "22:00-06:00", timeZone: UTC }\n',
+        'r.yaml',
+      );
+      const at = (time: Date) => change('AWS::Route53::HostedZone', 'Z02', before, after, byDeploy, time);
+      expect(fired(at(SATURDAY_NIGHT), rules, SATURDAY_NIGHT)).toEqual([]);
+      expect(fired(at(TUESDAY_MORNING), rules)).toEqual(['dns-outside-window']);
+      expect(() => parseRules('settings:\n  changeWindow: { hours: "09:00-24:30" }\n', 'r.yaml')).toThrow(
+        /^r\.yaml:2: settings\.changeWindow\.hours: expected hours such as 09:00-17:30/,
+      );
+    });
+
     it('follows the time zone of the change window', () => {
       const rules = parseRules(
         'settings:\n  changeWindow:\n    days: [sat]\n    hours: "04:00-12:00"\n    timeZone: Europe/Berlin\n',
@@ -279,16 +292,25 @@ describe('shipped default rules', () => {
       ).toEqual([]);
     });
 
-    it('never fires for calls Tidemark made itself', () => {
+    it('never fires for calls Tidemark made itself: its user agent, from a principal it runs as', () => {
       const own: VersionCause = {
         kind: 'event',
         eventName: 'PutBucketPolicy',
         principal: ALICE,
         ownWrite: true,
       };
-      expect(
-        fired(change('AWS::S3::Bucket', 'b', bucket({}), bucket({ Policy: PUBLIC_POLICY }), own)),
-      ).toEqual([]);
+      const fact = change('AWS::S3::Bucket', 'b', bucket({}), bucket({ Policy: PUBLIC_POLICY }), own);
+      const { rules, settings } = parseRules(
+        'settings:\n  tidemarkPrincipals: ["arn:aws:sts::*:assumed-role/AWSReservedSSO_Admin_*/*"]\n',
+        'r.yaml',
+      );
+      const quiet = evaluateChange(
+        candidateRules(rules, fact, TUESDAY_MORNING, settings.tidemarkPrincipals),
+        fact,
+      );
+      expect(quiet).toEqual([]);
+      // Anyone can send Tidemark's user agent: from another principal it proves nothing.
+      expect(fired(fact)).toEqual(['bucket-made-public', 'unexpected-principal']);
     });
   });
 

@@ -6,6 +6,7 @@ import type { Action } from '../command.js';
 import type { WatchCommandOptions } from '../commands/watch.js';
 import { ExitCode } from '../exit-code.js';
 import type { Io } from '../io.js';
+import { reportDeliveryFailures } from '../render/alerts.js';
 import { describeCause, describeResource } from '../render/entries.js';
 import { renderGaps } from '../render/gaps.js';
 import { printable } from '../render/printable.js';
@@ -42,8 +43,17 @@ export const watch: Action<WatchCommandOptions> = async ({ session, options, io 
       ...(from ? { from } : {}),
       ...(start ? { start } : {}),
       ...(intervalMs === undefined ? {} : { intervalMs }),
-      onProgress: (progress) =>
-        options.json ? io.out(JSON.stringify(progress)) : renderProgress(io, progress),
+      onProgress: (progress) => {
+        // Each poll hands over the alerts fired since the last, so a long watch holds none of them.
+        if (progress.kind === 'poll')
+          void session
+            .settleAlerts()
+            .then((report) =>
+              reportDeliveryFailures(report, (message) => io.err(printable(`warning: ${message}`))),
+            );
+        if (options.json) io.out(JSON.stringify(progress));
+        else renderProgress(io, progress);
+      },
     }).catch(withCheckpointHint);
     if (options.json) io.out(JSON.stringify({ kind: 'summary', ...summary }));
     else renderSummary(io, summary);

@@ -91,6 +91,17 @@ export class AlertLog {
     return this.#backend.create(alertKey(alert), this.#bytes({ schema: 1, alert }));
   }
 
+  /**
+   * Whether an alert already claimed was never delivered, and was claimed more than `afterMs` before `now`: the
+   * process that claimed it stopped (a crash, a timeout) before its delivery was recorded.
+   */
+  async interrupted(alert: Alert, now: Date, afterMs: number): Promise<boolean> {
+    const key = alertKey(alert);
+    if (await this.#backend.exists(key.replace(/\.json$/, DELIVERIES_SUFFIX))) return false;
+    const claimed = await this.#find(key, alertRecordSchema);
+    return claimed !== undefined && now.getTime() - Date.parse(claimed.alert.firedAt) > afterMs;
+  }
+
   /** When the latest alert of a rule on a resource was captured (for its dedup window), if it ever fired. */
   async lastFired(rule: string, resource: ResourceRef): Promise<string | undefined> {
     return (await this.#find(lastFiredKey(rule, resource), lastFiredSchema))?.capturedAt;

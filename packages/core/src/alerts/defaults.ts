@@ -1,6 +1,9 @@
 import { CauseKind } from '../constants.js';
 import type { RuleSettings, RuleSpec } from './rules.js';
 
+/** CloudFront's minimum viewer protocol versions older than TLS 1.1. */
+const OUTDATED_TLS = ['SSLv3', 'TLSv1', 'TLSv1_2016'];
+
 /** Rule as the defaults write it: every field of a file's rule but the defaults zod applies. */
 type DefaultRule = Omit<RuleSpec, 'enabled'>;
 
@@ -75,7 +78,13 @@ export function defaultRules(settings: RuleSettings): DefaultRule[] {
       match: {
         resources: ['AWS::CloudFront::Distribution:*', 'AWS::ApiGatewayV2::DomainName:*'],
         kinds: ['created', 'changed'],
-        fields: [{ path: '*', becomes: 'insecure' }],
+        // Each setting on its own, so one behaviour opened to HTTP alerts even when another already was.
+        fields: [
+          { path: 'DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy', to: ['allow-all'] },
+          { path: 'DistributionConfig.CacheBehaviors.*.ViewerProtocolPolicy', to: ['allow-all'] },
+          { path: 'DistributionConfig.ViewerCertificate.MinimumProtocolVersion', to: OUTDATED_TLS },
+          { path: 'DomainNameConfigurations.*.SecurityPolicy', to: ['TLS_1_0'] },
+        ],
       },
     },
   ];

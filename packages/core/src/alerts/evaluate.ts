@@ -1,3 +1,4 @@
+import { globMatches } from '../glob.js';
 import type { FieldChange } from '../query/changes.js';
 import {
   type AlertRule,
@@ -14,10 +15,29 @@ export interface Firing {
   readonly changes: readonly FieldChange[];
 }
 
-/** The rules that may fire on a change, judged without its documents (not muted, head matching). Pure. */
-export function candidateRules(rules: readonly AlertRule[], head: ChangeHead, now: Date): AlertRule[] {
-  if (head.cause.kind === 'event' && head.cause.ownWrite) return [];
+/**
+ * The rules that may fire on a change, judged without its documents (not muted, head matching). A change Tidemark
+ * made itself fires none: one whose event carries Tidemark's user agent and whose principal is one of
+ * `ownPrincipals` (a user agent alone anyone can send). Pure.
+ */
+export function candidateRules(
+  rules: readonly AlertRule[],
+  head: ChangeHead,
+  now: Date,
+  ownPrincipals: readonly string[] = [],
+): AlertRule[] {
+  if (isOwnWrite(head, ownPrincipals)) return [];
   return rules.filter((rule) => !isMuted(rule, now) && headMatches(rule, head));
+}
+
+function isOwnWrite(head: ChangeHead, ownPrincipals: readonly string[]): boolean {
+  const { cause, principal } = head;
+  return (
+    cause.kind === 'event' &&
+    cause.ownWrite === true &&
+    principal !== undefined &&
+    ownPrincipals.some((glob) => globMatches(glob, principal))
+  );
 }
 
 /**

@@ -15,6 +15,12 @@ import { candidateRules, evaluateChange, type Firing } from './evaluate.js';
 import type { RuleSet } from './load-rules.js';
 import type { Alert } from './types.js';
 
+/**
+ * How long after an alert was claimed a capture that meets it again, with no delivery recorded, takes it for
+ * interrupted (the process that claimed it stopped) and delivers it: longer than any delivery's retries take.
+ */
+const INTERRUPTED_AFTER_MS = 5 * 60_000;
+
 /** Field changes an alert lists at most. */
 const LISTED_CHANGES = 20;
 /** Versions evaluated at once (each reads up to two records and two documents). */
@@ -146,7 +152,12 @@ export class AlertEvaluator implements CaptureObserver {
   async #evaluate(version: VersionChange['version']): Promise<void> {
     const change = await versionChange(this.#store, version);
     const now = this.#now();
-    const candidates = candidateRules(this.#rules.rules, change.head, now);
+    const candidates = candidateRules(
+      this.#rules.rules,
+      change.head,
+      now,
+      this.#rules.settings.tidemarkPrincipals,
+    );
     if (candidates.length === 0) return;
     const fact = await changeFact(this.#store, change);
     for (const firing of evaluateChange(candidates, fact))
@@ -158,20 +169,21 @@ export class AlertEvaluator implements CaptureObserver {
     const log = this.#log;
     const { dedupMs } = firing.rule;
     const last = dedupMs ? await log.lastFired(alert.rule, alert.resource) : undefined;
-    const sinceLast = last === undefined ? undefined : Date.parse(alert.capturedAt) - Date.parse(last);
-    const withinWindow =
-      sinceLast !== undefined && dedupMs !== undefined && sinceLast >= 0 && sinceLast < dedupMs;
-    if (withinWindow || !(await log.claim(alert))) {
+    if (last !== undefined && dedupMs !== undefined && withinWindow(last, alert.capturedAt, dedupMs)) {
       this.#duplicates++;
       return;
     }
-    if (dedupMs) await log.markFired(alert);
+    if (!(await log.claim(alert)) && !(await log.interrupted(alert, now, INTERRUPTED_AFTER_MS))) {
+      this.#duplicates++;
+      return;
+    }
+    if (dedupMs && (last === undefined || last < alert.capturedAt)) await log.markFired(alert);
     const destinations = alert.destinations.map((name) => this.#destination(name));
     const deliveries = await deliverAlert(alert, destinations, {
       ...this.#options.delivery,
       deadline: this.#deadline.signal,
     });
-    await this.#log.recordDeliveries(alert, deliveries);
+    await log.recordDeliveries(alert, deliveries);
     this.#fired.push({ alert, deliveries });
   }
 
@@ -185,6 +197,12 @@ export class AlertEvaluator implements CaptureObserver {
     }
     return destination;
   }
+}
+
+/** Whether a capture at `capturedAt` falls within `windowMs` after one at `last` (ISO times). */
+export function withinWindow(last: string, capturedAt: string, windowMs: number): boolean {
+  const since = Date.parse(capturedAt) - Date.parse(last);
+  return since >= 0 && since < windowMs;
 }
 
 /** The alert a rule firing on a change makes: secrets stay masked (`FieldChange.sealed`). Pure. */

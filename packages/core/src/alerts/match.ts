@@ -71,16 +71,21 @@ export function headMatches(rule: AlertRule, change: ChangeHead): boolean {
   return true;
 }
 
+/**
+ * Whether a change's principal passes a rule's lists: `allow` is judged on the principal's ARN alone (a session name
+ * or source identity is chosen by whoever assumes the role), `deny` on the ARN and the human behind it.
+ */
 function principalMatches(principals: NonNullable<AlertRule['principals']>, change: ChangeHead): boolean {
   // An account id alone (an S3 notification's requester) names nobody: no principal rule can judge it.
-  const who = [change.principal, change.actor].filter(
-    (name): name is string => name !== undefined && !ACCOUNT_ID.test(name),
-  );
-  if (who.length === 0) return false;
-  const matches = (globs: readonly string[] | undefined) =>
-    globs?.some((glob) => who.some((name) => globMatches(glob, name))) ?? false;
-  if (matches(principals.allow)) return false;
-  return principals.deny ? matches(principals.deny) : true;
+  const principal =
+    change.principal !== undefined && !ACCOUNT_ID.test(change.principal) ? change.principal : undefined;
+  if (!principal) return false;
+  const matches = (globs: readonly string[] | undefined, names: readonly string[]) =>
+    globs?.some((glob) => names.some((name) => globMatches(glob, name))) ?? false;
+  if (matches(principals.allow, [principal])) return false;
+  return principals.deny
+    ? matches(principals.deny, change.actor ? [principal, change.actor] : [principal])
+    : true;
 }
 
 /**

@@ -15,10 +15,12 @@ const PUBLIC_ACCESS_BLOCK_FLAGS = [
   'BlockPublicPolicy',
   'RestrictPublicBuckets',
 ];
-/** Settings that let traffic go in clear text or over outdated TLS (CloudFront, API Gateway). */
+/**
+ * Settings that let viewers connect in clear text or over outdated TLS (CloudFront, API Gateway). Origin-side
+ * settings are not among them: an S3 website origin only speaks HTTP.
+ */
 const INSECURE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   viewerprotocolpolicy: ['allow-all'],
-  originprotocolpolicy: ['http-only', 'match-viewer'],
   minimumprotocolversion: ['SSLv3', 'TLSv1', 'TLSv1_2016'],
   securitypolicy: ['TLS_1_0'],
 };
@@ -89,7 +91,7 @@ export const NAMED_PREDICATES = {
       !Array.isArray(value) &&
       !(UNKNOWN_MARKER in value) &&
       PUBLIC_ACCESS_BLOCK_FLAGS.some((flag) => value[flag] !== true)),
-  /** Plain HTTP or an outdated TLS version allowed (viewer or origin protocol, minimum TLS, security policy). */
+  /** Plain HTTP or an outdated TLS version allowed to viewers (viewer protocol, minimum TLS, security policy). */
   insecure: (value) =>
     [...objectsIn(value)].some((object) =>
       Object.entries(object).some(([key, setting]) =>

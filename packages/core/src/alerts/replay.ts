@@ -1,12 +1,27 @@
 import pLimit from 'p-limit';
 import { type ChangeFilter, changesBetween } from '../query/changes-between.js';
-import { versionKey } from '../store/layout.js';
+import { resourceKey, versionKey } from '../store/layout.js';
 import type { VersionStore } from '../store/version-store.js';
 import { changeFact, versionChange } from './change-fact.js';
 import { candidateRules, evaluateChange } from './evaluate.js';
-import { alertOf } from './evaluator.js';
+import { alertOf, withinWindow } from './evaluator.js';
 import type { RuleSet } from './load-rules.js';
 import type { Alert } from './types.js';
+
+/** The alerts (oldest first) without those a rule's dedup window would have held back. */
+function withoutDeduplicated(alerts: readonly Alert[], rules: RuleSet): Alert[] {
+  const windows = new Map(rules.rules.map((rule) => [rule.name, rule.dedupMs]));
+  const last = new Map<string, string>();
+  return alerts.filter((alert) => {
+    const windowMs = windows.get(alert.rule);
+    if (!windowMs) return true;
+    const scope = `${alert.rule}\n${resourceKey(alert.resource)}`;
+    const previous = last.get(scope);
+    if (previous !== undefined && withinWindow(previous, alert.capturedAt, windowMs)) return false;
+    last.set(scope, alert.capturedAt);
+    return true;
+  });
+}
 
 /** Changes replayed at once (each reads two records and, when a rule names fields, two documents). */
 const REPLAYS_IN_FLIGHT = 8;
@@ -14,7 +29,8 @@ const REPLAYS_IN_FLIGHT = 8;
 /**
  * What the rules would have fired on the changes captured after `from` and up to `to`, oldest first: nothing is
  * stored or delivered, so a rule can be tried on real history before it is deployed. A rule's mute counts as it
- * stood when each change was made. Baseline captures are not changes, so rules matching only them fire on none.
+ * stood when each change was made, and its dedup window holds as it would have. Baseline captures are not changes,
+ * so rules matching only them fire on none.
  *
  * @example
  * const alerts = await replayAlerts(store, parseRules(text, 'new.yaml'), resolveTime('v1.0', b), new Date());
@@ -33,7 +49,12 @@ export async function replayAlerts(
       limit(async () => {
         const version = await store.readVersion(versionKey(captured.resource, captured.seq));
         const change = await versionChange(store, version);
-        const candidates = candidateRules(rules.rules, change.head, change.head.changedAt);
+        const candidates = candidateRules(
+          rules.rules,
+          change.head,
+          change.head.changedAt,
+          rules.settings.tidemarkPrincipals,
+        );
         if (candidates.length === 0) return [];
         const fact = await changeFact(store, change);
         return evaluateChange(candidates, fact).map((firing) =>
@@ -42,5 +63,5 @@ export async function replayAlerts(
       }),
     ),
   );
-  return replayed.flat();
+  return withoutDeduplicated(replayed.flat(), rules);
 }

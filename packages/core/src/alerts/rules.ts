@@ -45,9 +45,16 @@ const timeZone = z.string().refine(
   { message: 'expected an IANA time zone such as UTC or Europe/Berlin' },
 );
 
+const clock = '(?:[01]\\d|2[0-3]):[0-5]\\d|24:00';
 const hours = z
   .string()
-  .regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected hours such as 09:00-17:30');
+  .regex(
+    new RegExp(`^(${clock})-(${clock})$`),
+    'expected hours such as 09:00-17:30 (22:00-06:00 spans midnight)',
+  )
+  .refine((text) => text.split('-')[0] !== text.split('-')[1], {
+    message: 'expected hours that are not empty',
+  });
 
 /** A change window: the days and hours (in a time zone) when changes are expected. */
 export const changeWindowSchema = z.strictObject({
@@ -158,6 +165,11 @@ export const ruleSettingsSchema = z.strictObject({
     hours: '09:00-17:00',
     timeZone: 'UTC',
   }),
+  /**
+   * Principals Tidemark itself runs as (the deployed consumer's role, the user who restores): their calls that
+   * carry Tidemark's user agent never alert. @default none
+   */
+  tidemarkPrincipals: z.array(z.string().min(1)).default([]),
   /** Where rules without destinations of their own deliver. */
   destinations: z.array(name).min(1).default(['stdout']),
 });

@@ -1,7 +1,7 @@
 import { GetBucketLocationCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { CaptureContext, ObjectSelection } from '../capture/context.js';
 import { readPart } from '../capture/read-part.js';
-import { globMatches, hasWildcard } from '../glob.js';
+import { globMatches } from '../glob.js';
 import { s3Service } from './services.js';
 
 /** CloudFormation type names of the S3 definitions. */
@@ -97,15 +97,15 @@ function bucketMatches(pattern: string, bucket: string): boolean {
 
 /**
  * Whether one `bucket` or `bucket/prefix` pattern matches an object. The bucket part is a glob (Tidemark's one
- * dialect, `glob.ts`) matched against the whole bucket name. The key part is a prefix when it has no wildcard,
- * else a glob matched against the whole key (`bucket/logs/` and `bucket/logs/*` both match `logs/a.gz`;
+ * dialect, `glob.ts`) matched against the whole bucket name. The key part is a prefix when it has no `*` (keys
+ * may hold `?` and `[`), else a glob matched against the whole key (`bucket/logs/` and `bucket/logs/*` both match `logs/a.gz`;
  * `bucket/*.jpg` only `.jpg` keys).
  */
 export function patternMatches(pattern: string, bucket: string, key: string): boolean {
   const parts = splitPattern(pattern);
   if (!bucketMatches(pattern, bucket)) return false;
   if (parts.key === undefined) return true;
-  return hasWildcard(parts.key) ? globMatches(parts.key, key) : key.startsWith(parts.key);
+  return parts.key.includes('*') ? globMatches(parts.key, key) : key.startsWith(parts.key);
 }
 
 /**
