@@ -45,6 +45,7 @@ function change(
     changedAt: at,
     principal: actor?.principal,
     actor: actor?.actor,
+    alsoBy: actor?.alsoBy,
     before,
     after,
     changes: fieldChanges(before, after),
@@ -283,6 +284,13 @@ describe('shipped default rules', () => {
           tags({ kind: 'event', eventName: 'UpdateFunctionCode', principal: 'cloudformation.amazonaws.com' }),
         ),
       ).toEqual([]);
+    });
+
+    it('fires for a person whose change was coalesced with a later one by a deploy role', () => {
+      const tags = (cause: VersionCause) =>
+        change('AWS::Lambda::Function', 'booking-handler', { Tags: {} }, { Tags: { a: 'b' } }, cause);
+      expect(fired(tags({ ...byDeploy, coalesced: 2, alsoBy: [ALICE] }))).toEqual(['unexpected-principal']);
+      expect(fired(tags({ ...byDeploy, coalesced: 2 }))).toEqual([]);
     });
 
     it('stays quiet for an S3 notification, whose requester is only an account id', () => {

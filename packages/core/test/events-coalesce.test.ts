@@ -48,4 +48,28 @@ describe('coalesce', () => {
     expect(afterTie?.cause.eventName).toBe('PutBucketPolicy');
     expect(afterUntimed?.cause.eventName).toBe('PutBucketPolicy');
   });
+
+  it('keeps who made the earlier changes when a later event of the batch was made by someone else', () => {
+    // Arrange
+    const by = (source: string, principal: string, eventTime: string): MappedEvent => ({
+      source,
+      resources: [RESOURCE],
+      cause: { kind: 'event', eventName: 'PutBucketPolicy', eventTime, principal },
+    });
+    const mapped = [
+      by('a#0', 'arn:aws:iam::1:user/mallory', '2024-05-01T10:00:01.000Z'),
+      by('a#1', 'arn:aws:sts::1:assumed-role/deploy/ci', '2024-05-01T10:00:02.000Z'),
+      by('a#2', 'arn:aws:sts::1:assumed-role/deploy/ci', '2024-05-01T10:00:03.000Z'),
+    ];
+
+    // Act
+    const [change] = coalesce(mapped);
+
+    // Assert
+    expect(change?.cause).toMatchObject({
+      principal: 'arn:aws:sts::1:assumed-role/deploy/ci',
+      coalesced: 3,
+      alsoBy: ['arn:aws:iam::1:user/mallory'],
+    });
+  });
 });

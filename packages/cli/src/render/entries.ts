@@ -22,7 +22,7 @@ function causeText(cause: VersionCause): string {
     case 'baseline':
       return `baseline ${cause.label}`;
     case 'event':
-      return `${cause.eventName}${byWhom(cause)}${
+      return `${cause.eventName}${byWhom(cause)}${cause.alsoBy ? ` (also by ${cause.alsoBy.join(', ')})` : ''}${
         cause.coalesced && cause.coalesced > 1 ? ` (+${cause.coalesced - 1} more events)` : ''
       }`;
     case 'reconcile':

@@ -33,6 +33,7 @@ export async function versionChange(
     changedAt: new Date(event?.eventTime ?? record.capturedAt),
     principal: event?.principal,
     actor: event?.actor,
+    alsoBy: event?.alsoBy,
   };
   return { head, version, previous };
 }

@@ -20,6 +20,8 @@ export interface ChangeHead {
   readonly changedAt: Date;
   readonly principal?: string | undefined;
   readonly actor?: string | undefined;
+  /** The principals of earlier events of the same capture (coalesced), when they differ from `principal`. */
+  readonly alsoBy?: readonly string[] | undefined;
 }
 
 /** A captured change with its documents and field changes, as rules see it when they name fields. */
@@ -72,20 +74,29 @@ export function headMatches(rule: AlertRule, change: ChangeHead): boolean {
 }
 
 /**
- * Whether a change's principal passes a rule's lists: `allow` is judged on the principal's ARN alone (a session name
- * or source identity is chosen by whoever assumes the role), `deny` on the ARN and the human behind it.
+ * Whether a change's principals pass a rule's lists, any of them sufficing (one change of a batch by someone
+ * unexpected is not hidden by a later one by a deploy role): `allow` is judged on a principal's ARN alone (a session
+ * name or source identity is chosen by whoever assumes the role), `deny` on the ARN and the human behind it.
  */
 function principalMatches(principals: NonNullable<AlertRule['principals']>, change: ChangeHead): boolean {
+  const callers = [
+    { principal: change.principal, actor: change.actor },
+    ...(change.alsoBy ?? []).map((principal) => ({ principal, actor: undefined })),
+  ];
+  return callers.some(({ principal, actor }) => callerMatches(principals, principal, actor));
+}
+
+function callerMatches(
+  principals: NonNullable<AlertRule['principals']>,
+  principal: string | undefined,
+  actor: string | undefined,
+): boolean {
   // An account id alone (an S3 notification's requester) names nobody: no principal rule can judge it.
-  const principal =
-    change.principal !== undefined && !ACCOUNT_ID.test(change.principal) ? change.principal : undefined;
-  if (!principal) return false;
+  if (principal === undefined || ACCOUNT_ID.test(principal)) return false;
   const matches = (globs: readonly string[] | undefined, names: readonly string[]) =>
     globs?.some((glob) => names.some((name) => globMatches(glob, name))) ?? false;
   if (matches(principals.allow, [principal])) return false;
-  return principals.deny
-    ? matches(principals.deny, change.actor ? [principal, change.actor] : [principal])
-    : true;
+  return principals.deny ? matches(principals.deny, actor ? [principal, actor] : [principal]) : true;
 }
 
 /**

@@ -392,12 +392,20 @@ function timeOf(cause: EventCause): number {
 
 /**
  * One entry per distinct resource, in order of first mention, with the cause of its latest event (by
- * `eventTime`; on a tie or without times, the later one in the input) and how many events named it.
+ * `eventTime`; on a tie or without times, the later one in the input), how many events named it, and the other
+ * principals among them (`alsoBy`), so that who made an earlier change of the batch is not lost.
  */
 export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
   const changes = new Map<
     string,
-    { resource: ResourceRef; cause: EventCause; time: number; count: number; parts: Set<string> | undefined }
+    {
+      resource: ResourceRef;
+      cause: EventCause;
+      time: number;
+      count: number;
+      parts: Set<string> | undefined;
+      principals: Set<string>;
+    }
   >();
   for (const event of mapped) {
     if (!event.cause || event.resources.length === 0) continue;
@@ -408,20 +416,25 @@ export function coalesce(mapped: readonly MappedEvent[]): CoalescedChange[] {
       const parts = event.partial?.find((p) => p.type === resource.type && p.id === resource.id)?.parts;
       const existing = changes.get(key);
       if (!existing) {
-        changes.set(key, { resource, cause, time, count: 1, parts: parts && new Set(parts) });
+        const principals = new Set(cause.principal ? [cause.principal] : []);
+        changes.set(key, { resource, cause, time, count: 1, parts: parts && new Set(parts), principals });
         continue;
       }
       existing.count += 1;
       existing.parts = existing.parts && parts ? new Set([...existing.parts, ...parts]) : undefined;
+      if (cause.principal) existing.principals.add(cause.principal);
       if (time >= existing.time) {
         existing.cause = cause;
         existing.time = time;
       }
     }
   }
-  return [...changes.values()].map(({ resource, cause, count, parts }) => ({
-    resource,
-    cause: { ...cause, coalesced: count },
-    ...(parts ? { parts: [...parts] } : {}),
-  }));
+  return [...changes.values()].map(({ resource, cause, count, parts, principals }) => {
+    const others = [...principals].filter((principal) => principal !== cause.principal).sort();
+    return {
+      resource,
+      cause: { ...cause, coalesced: count, ...(others.length > 0 ? { alsoBy: others } : {}) },
+      ...(parts ? { parts: [...parts] } : {}),
+    };
+  });
 }

@@ -28,6 +28,7 @@ const causeSchema = z.discriminatedUnion('kind', [
     principal: z.string().optional(),
     actor: z.string().optional(),
     ownWrite: z.literal(true).optional(),
+    alsoBy: z.array(z.string()).readonly().optional(),
     coalesced: z.number().int().optional(),
   }),
   /** Silent drift: a baseline (`label`) found a change no event had captured. */
