@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Alert, DeliveryOutcome } from '@tidemark/core/alerts';
-import { publicReadPolicy } from '@tidemark/simulation';
+import { accountReadPolicy, publicReadPolicy } from '@tidemark/simulation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
@@ -12,17 +12,7 @@ import { withSimulatedAccount } from './support/fixtures.js';
 
 const BUCKET_TYPES = 'AWS::S3::Bucket,AWS::Lambda::Function';
 const PUBLIC_POLICY = publicReadPolicy('sailjada-media');
-const PRIVATE_POLICY = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
-      Action: 's3:GetObject',
-      Resource: 'arn:aws:s3:::sailjada-media/private/*',
-    },
-  ],
-};
+const PRIVATE_POLICY = accountReadPolicy('sailjada-media', 'private');
 
 describe('tidemark alerts', { timeout: 120_000 }, () => {
   const env = withSimulatedAccount();

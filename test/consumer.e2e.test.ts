@@ -7,6 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type HistoryEntry, type MessageSummary, startScheduledBaseline, VersionStore } from '@tidemark/core';
 import type { SimulatedEvent } from '@tidemark/simulation';
+import { accountReadPolicy } from '@tidemark/simulation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRecordingServer } from '../packages/core/test/support/recording-server.js';
@@ -221,17 +222,7 @@ rules:
       resources: ['AWS::S3::Bucket:sailjada-media']
     destinations: [hook]
 `;
-    const policy = (prefix: string) => ({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
-          Action: 's3:GetObject',
-          Resource: `arn:aws:s3:::sailjada-media/${prefix}/*`,
-        },
-      ],
-    });
+    const policy = (prefix: string) => accountReadPolicy('sailjada-media', prefix);
     /** What Slack would show of each alert the webhook received. */
     const texts = () =>
       webhook.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);

@@ -1,21 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { HistoryEntry, LiveDiff } from '@tidemark/core';
-import type { SimulatedEvent } from '@tidemark/simulation';
+import { madeBy } from '@tidemark/simulation';
 import { describe, expect, it } from 'vitest';
 import { writeNdjson } from './support/events.js';
 import { withSimulatedAccount } from './support/fixtures.js';
-
-/** The same events, as if `bob` had made the calls. */
-function byBob(events: readonly SimulatedEvent[]): unknown[] {
-  return events.map((event) =>
-    JSON.parse(
-      JSON.stringify(event)
-        .replaceAll('user/alice', 'user/bob')
-        .replaceAll('"userName":"alice"', '"userName":"bob"'),
-    ),
-  );
-}
 
 /** `AWS::Type id` of each entry. */
 const named = (entries: ReadonlyArray<{ resource: { type: string; id: string } }>) =>
@@ -37,11 +26,12 @@ describe('tidemark diff --to live and tidemark changes', () => {
     );
     await ingest(
       'bob.ndjson',
-      byBob(
+      madeBy(
         env.account.putBucketPolicy('sailjada.com', {
           Version: '2012-10-17',
           Statement: [{ Sid: 'Private', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }],
         }),
+        'bob',
       ),
     );
     env.account.deleteObject('sailjada.com', 'index.html');

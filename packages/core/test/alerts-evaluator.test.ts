@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  accountReadPolicy,
   publicReadPolicy,
   SIMULATED_STRIPE_SECRET_KEY,
   SimulatedAccount,
@@ -26,19 +27,7 @@ const PUBLIC_POLICY = publicReadPolicy('sailjada-media');
 const ROTATED_KEY = 'sk_live_51RotatedSecretValue9876543210';
 
 /** A private policy of the media bucket: only the account may read `prefix`. */
-function privatePolicy(prefix: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::123456789012:root' },
-        Action: 's3:GetObject',
-        Resource: `arn:aws:s3:::sailjada-media/${prefix}/*`,
-      },
-    ],
-  };
-}
+const privatePolicy = (prefix: string) => accountReadPolicy('sailjada-media', prefix);
 
 /** The webhook destination `hook` at `server`, and the rules given. */
 function rulesYaml(server: RecordingServer, rules: string): string {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SimulatedAccount, type SimulatedEvent } from '@tidemark/simulation';
+import { madeBy, SimulatedAccount } from '@tidemark/simulation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
 import { runBaseline } from '../src/capture/baseline.js';
@@ -16,17 +16,6 @@ import { VersionStore } from '../src/store/version-store.js';
 
 const CAPTURED = registry.filter((definition) => ['s3', 'lambda'].includes(definition.service.name));
 const REGIONS = ['us-east-1'];
-
-/** The same events, as if `bob` had made the calls. */
-function byBob(events: readonly SimulatedEvent[]): unknown[] {
-  return events.map((event) =>
-    JSON.parse(
-      JSON.stringify(event)
-        .replaceAll('user/alice', 'user/bob')
-        .replaceAll('"userName":"alice"', '"userName":"bob"'),
-    ),
-  );
-}
 
 /** One line per change: who, what, which. */
 function summary(change: CapturedChange): string {
@@ -60,7 +49,7 @@ describe('changesBetween', () => {
     const ingest = (events: readonly unknown[]) =>
       ingestEvents(engine, [{ text: events.map((e) => JSON.stringify(e)).join('\n'), origin: 'test' }]);
     await ingest(account.updateFunctionConfiguration('booking-handler', { memorySize: 1024 }));
-    await ingest(byBob(account.updateFunctionConfiguration('email-sender', { timeout: 30 })));
+    await ingest(madeBy(account.updateFunctionConfiguration('email-sender', { timeout: 30 }), 'bob'));
     account.deleteObject('sailjada.com', 'index.html');
     await runBaseline(engine, { label: 'v1.1', regions: REGIONS });
     beforeDriftCheck = new Date();

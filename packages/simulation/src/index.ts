@@ -13,7 +13,7 @@ export type { InjectedError } from './faults.js';
 export { SimulatedIam } from './iam/simulated-iam.js';
 export type { LightsailSeed } from './lightsail/model.js';
 export { SimulatedLightsail } from './lightsail/simulated-lightsail.js';
-export { publicReadPolicy } from './policies.js';
+export { accountReadPolicy, madeBy, publicReadPolicy } from './policies.js';
 export { SeededRandom } from './random.js';
 export { type RecordChange, Route53ChangeError } from './route53/model.js';
 export type { RequestRateWindow } from './route53/rate.js';
