@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type ReceivedRequest,
+  startRecordingServer,
+} from '../../packages/core/test/support/recording-server.js';
 
 /** What the stub answers with. */
 export interface AwsStubOptions {
@@ -55,7 +56,8 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
   const secrets = options.secrets ?? {};
   const requests: string[] = [];
 
-  const answer = (request: IncomingMessage, body: string): Answer => {
+  const answer = (request: ReceivedRequest): Answer => {
+    const { body } = request;
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') {
       requests.push(target);
@@ -77,27 +79,11 @@ export async function startAwsStub(options: AwsStubOptions = {}): Promise<AwsStu
     return queryError('InvalidAction', `the stub does not answer ${action}`);
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const { status, type, body } = answer(request, Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(status, { 'content-type': type, 'x-amzn-requestid': randomUUID() });
-      response.end(body);
-    });
+  const server = await startRecordingServer((request) => {
+    const { status, type, body } = answer(request);
+    return { status, headers: { 'content-type': type, 'x-amzn-requestid': randomUUID() }, body };
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    stop: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  return { endpoint: server.endpoint, requests, stop: () => server.stop() };
 }
 
 function getCallerIdentity(accountId: string): Answer {
