@@ -73,6 +73,11 @@ describe('npm run demo, in the shell of a user with AWS settings of their own', 
     expect(run.stdout).toMatch(
       /^the team chat received 1 message:\n {3}\[critical\] S3 bucket made public \(policy, ACL or public access block\): AWS::S3::Bucket sailjada-media changed by alice \(rule bucket-made-public\)$/m,
     );
+    const listed = run.stdout.slice(run.stdout.indexOf('$ tidemark alerts list'));
+    expect(
+      [...listed.matchAll(/^\S+Z {2}\w+ +([\w-]+) /gm)].map((match) => match[1]).slice(0, 3),
+      'alerts list, in the order the changes were made',
+    ).toEqual(['secret-changed', 'silent-drift', 'bucket-made-public']);
     expect(run.stdout).toMatch(/^3 alerts$/m);
   });
 

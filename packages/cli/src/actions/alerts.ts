@@ -7,6 +7,7 @@ import {
   loadRules,
   RULES_FILE_NAME,
   replayAlerts,
+  type StoredAlert,
 } from '@tidemark/core/alerts';
 import { resolveTime } from '@tidemark/core/query';
 import type { Action } from '../command.js';
@@ -19,9 +20,12 @@ export const listAlerts: Action<AlertListOptions> = async ({ session, options, i
   const store = await session.store();
   const since = options.since ? resolveTime(options.since, store.baselines()) : undefined;
   const log = new AlertLog(store.backend, store.authenticated ? store.key : undefined);
-  let count = 0;
-  for await (const { alert, deliveries } of log.list(since)) {
-    count++;
+  const stored: StoredAlert[] = [];
+  for await (const entry of log.list(since)) stored.push(entry);
+  // The store keeps them by day and key: in a day, in the order the changes were made.
+  stored.sort((a, b) => a.alert.changedAt.localeCompare(b.alert.changedAt));
+  const count = stored.length;
+  for (const { alert, deliveries } of stored) {
     if (options.json) {
       io.out(JSON.stringify({ alert, deliveries: deliveries ?? [] }));
       continue;

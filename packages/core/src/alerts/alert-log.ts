@@ -120,8 +120,8 @@ export class AlertLog {
   }
 
   /**
-   * The alerts captured since a moment (every one without it), oldest day first, each read and checked against its
-   * signature: one altered or unsigned in a signed store is a StoreError naming its key.
+   * The alerts captured since a moment (every one without it), day by day (in a day, in key order), each read and
+   * checked against its signature: one altered or unsigned in a signed store is a StoreError naming its key.
    */
   async *list(since?: Date): AsyncIterable<StoredAlert> {
     const fromDay = since?.toISOString().slice(0, 10).replaceAll('-', '');
