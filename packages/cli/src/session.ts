@@ -10,7 +10,7 @@ import type {
   VersionStore,
   WarningSink,
 } from '@tidemark/core';
-import type { AlertEvaluator, AlertsReport } from '@tidemark/core/alerts';
+import type { AlertEvaluator, AlertsReport, RuleSet } from '@tidemark/core/alerts';
 import { IndexCorruptError, InputError } from '@tidemark/core/errors';
 import type { StoreKey } from '@tidemark/core/secrets';
 
@@ -225,21 +225,13 @@ export class Session {
     });
   }
 
-  /**
-   * The evaluator of the alert rules on this session's captures, unless `--no-alerts`: the rules of `--rules`,
-   * else `tidemark.alerts.yaml` beside the key file, else the store's `config/alerts.yaml`, else the shipped ones.
-   */
+  /** The evaluator of the alert rules ({@link alertRules}) on this session's captures, unless `--no-alerts`. */
   async #alertEvaluator(store: VersionStore): Promise<AlertEvaluator | undefined> {
     if (this.options.alerts === false) return undefined;
-    const { AlertEvaluator, loadRules, RULES_FILE_NAME } = await import('@tidemark/core/alerts');
-    const rules = await loadRules({
-      file: this.options.rules,
-      defaultFile: path.join(path.dirname(await this.keyFile()), RULES_FILE_NAME),
-      store,
-    });
+    const { AlertEvaluator } = await import('@tidemark/core/alerts');
     this.#alerts = new AlertEvaluator({
       store,
-      rules,
+      rules: await this.alertRules(store),
       destinations: {
         clients: await this.clients(),
         write: this.#alertLines ?? (() => {}),
@@ -247,6 +239,19 @@ export class Session {
       },
     });
     return this.#alerts;
+  }
+
+  /**
+   * The alert rules in force: `--rules`, else `tidemark.alerts.yaml` beside the key file, else the store's
+   * `config/alerts.yaml`, else the shipped ones. An invalid file is an InputError.
+   */
+  async alertRules(store: VersionStore): Promise<RuleSet> {
+    const { loadRules, RULES_FILE_NAME } = await import('@tidemark/core/alerts');
+    return loadRules({
+      file: this.options.rules,
+      defaultFile: path.join(path.dirname(await this.keyFile()), RULES_FILE_NAME),
+      store,
+    });
   }
 
   /** Waits for the alerts of this session's captures to be evaluated and delivered; undefined without captures. */

@@ -1,11 +1,8 @@
-import path from 'node:path';
 import {
   type Alert,
   AlertLog,
   alertTextLines,
   changedBy,
-  loadRules,
-  RULES_FILE_NAME,
   replayAlerts,
   type StoredAlert,
 } from '@tidemark/core/alerts';
@@ -49,11 +46,7 @@ export const checkAlerts: Action<AlertCheckOptions> = async ({ session, options,
   const store = await session.store();
   const baselines = store.baselines();
   const [from, to] = [resolveTime(options.from, baselines), resolveTime(options.to, baselines)];
-  const rules = await loadRules({
-    file: options.rules,
-    defaultFile: path.join(path.dirname(await session.keyFile()), RULES_FILE_NAME),
-    store,
-  });
+  const rules = await session.alertRules(store);
   const alerts = await replayAlerts(store, rules, from, to, {
     ...(options.type ? { type: options.type } : {}),
     ...(options.region ? { region: options.region } : {}),

@@ -1,19 +1,19 @@
 import pLimit from 'p-limit';
 import type { CaptureOutcome } from '../capture/outcome.js';
 import { describeProblem } from '../errors.js';
-import type { VersionCause } from '../store/records.js';
+import type { Hashed, VersionCause, VersionRecord } from '../store/records.js';
 import type { VersionStore } from '../store/version-store.js';
-import { AlertLog, dedupKey, type StoredAlert } from './alert-log.js';
-import { changeFact, type VersionChange, versionChange } from './change-fact.js';
+import { AlertLog, type StoredAlert } from './alert-log.js';
 import { type DeliveryOptions, deliverAlert } from './destinations/deliver.js';
 import {
   type AlertDestination,
   createDestination,
   type DestinationDeps,
 } from './destinations/destination.js';
-import { candidateRules, evaluateChange, type Firing } from './evaluate.js';
 import type { RuleSet } from './load-rules.js';
+import type { AlertRule } from './match.js';
 import type { Alert } from './types.js';
+import { versionAlerts } from './version-alerts.js';
 
 /**
  * How long after an alert was claimed a capture that meets it again, with no delivery recorded, takes it for
@@ -21,8 +21,6 @@ import type { Alert } from './types.js';
  */
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
-/** Field changes an alert lists at most. */
-const LISTED_CHANGES = 20;
 /** Versions evaluated at once (each reads up to two records and two documents). */
 const EVALUATIONS_IN_FLIGHT = 4;
 
@@ -149,31 +147,21 @@ export class AlertEvaluator implements CaptureObserver {
     return report;
   }
 
-  async #evaluate(version: VersionChange['version']): Promise<void> {
-    const change = await versionChange(this.#store, version);
+  async #evaluate(version: Hashed<VersionRecord>): Promise<void> {
     const now = this.#now();
-    const candidates = candidateRules(
-      this.#rules.rules,
-      change.head,
-      now,
-      this.#rules.settings.tidemarkPrincipals,
-    );
-    if (candidates.length === 0) return;
-    const fact = await changeFact(this.#store, change);
-    for (const firing of evaluateChange(candidates, fact))
-      await this.#fire(firing, change, fact.changes.length, now);
+    for (const { rule, alert } of await versionAlerts(this.#store, this.#rules, version, now))
+      await this.#fire(rule, alert);
   }
 
-  async #fire(firing: Firing, change: VersionChange, changeCount: number, now: Date): Promise<void> {
-    const alert = alertOf(firing, change, changeCount, now);
+  async #fire(rule: AlertRule, alert: Alert): Promise<void> {
     const log = this.#log;
-    const { dedupMs } = firing.rule;
+    const { dedupMs } = rule;
     const last = dedupMs ? await log.lastFired(alert.rule, alert.resource) : undefined;
     if (last !== undefined && dedupMs !== undefined && withinWindow(last, alert.capturedAt, dedupMs)) {
       this.#duplicates++;
       return;
     }
-    if (!(await log.claim(alert)) && !(await log.interrupted(alert, now, INTERRUPTED_AFTER_MS))) {
+    if (!(await log.claim(alert)) && !(await log.interrupted(alert, this.#now(), INTERRUPTED_AFTER_MS))) {
       this.#duplicates++;
       return;
     }
@@ -203,37 +191,4 @@ export class AlertEvaluator implements CaptureObserver {
 export function withinWindow(last: string, capturedAt: string, windowMs: number): boolean {
   const since = Date.parse(capturedAt) - Date.parse(last);
   return since >= 0 && since < windowMs;
-}
-
-/** The alert a rule firing on a change makes: secrets stay masked (`FieldChange.sealed`). Pure. */
-export function alertOf(firing: Firing, change: VersionChange, changeCount: number, now: Date): Alert {
-  const { rule } = firing;
-  const { head, version } = change;
-  const { resource } = head;
-  const listed = firing.changes.slice(0, LISTED_CHANGES);
-  return {
-    key: dedupKey(rule.name, version.hash),
-    rule: rule.name,
-    severity: rule.severity,
-    title: rule.title,
-    resource,
-    kind: head.kind,
-    seq: version.record.seq,
-    version: version.hash,
-    capturedAt: version.record.capturedAt,
-    cause: head.cause,
-    changedAt: head.changedAt.toISOString(),
-    ...(head.principal ? { principal: head.principal } : {}),
-    ...(head.actor ? { actor: head.actor } : {}),
-    changes: listed,
-    moreChanges: Math.max(0, changeCount - listed.length),
-    show: `tidemark show ${shellQuoted(`${resource.type}:${resource.id}`)} --at ${version.record.capturedAt}`,
-    firedAt: now.toISOString(),
-    destinations: rule.destinations,
-  };
-}
-
-/** A word as a POSIX shell reads it back whatever it holds: single-quoted. */
-function shellQuoted(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }

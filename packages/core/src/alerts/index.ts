@@ -9,7 +9,6 @@ export {
   AlertEvaluator,
   type AlertEvaluatorOptions,
   type AlertsReport,
-  alertOf,
   type CaptureObserver,
 } from './evaluator.js';
 export {
@@ -34,3 +33,4 @@ export { replayAlerts } from './replay.js';
 export type { ChangeWindow, FieldCondition, RuleSettings, RuleSpec } from './rules.js';
 export { loadRules, RULES_FILE_NAME, type RulesLocation, StoredRules } from './rules-source.js';
 export { type Alert, type DeliveryOutcome, SEVERITIES, type Severity } from './types.js';
+export { alertOf, versionAlerts } from './version-alerts.js';

@@ -2,11 +2,10 @@ import pLimit from 'p-limit';
 import { type ChangeFilter, changesBetween } from '../query/changes-between.js';
 import { resourceKey, versionKey } from '../store/layout.js';
 import type { VersionStore } from '../store/version-store.js';
-import { changeFact, versionChange } from './change-fact.js';
-import { candidateRules, evaluateChange } from './evaluate.js';
-import { alertOf, withinWindow } from './evaluator.js';
+import { withinWindow } from './evaluator.js';
 import type { RuleSet } from './load-rules.js';
 import type { Alert } from './types.js';
+import { versionAlerts } from './version-alerts.js';
 
 /** The alerts (oldest first) without those a rule's dedup window would have held back. */
 function withoutDeduplicated(alerts: readonly Alert[], rules: RuleSet): Alert[] {
@@ -48,18 +47,7 @@ export async function replayAlerts(
     changes.map((captured) =>
       limit(async () => {
         const version = await store.readVersion(versionKey(captured.resource, captured.seq));
-        const change = await versionChange(store, version);
-        const candidates = candidateRules(
-          rules.rules,
-          change.head,
-          change.head.changedAt,
-          rules.settings.tidemarkPrincipals,
-        );
-        if (candidates.length === 0) return [];
-        const fact = await changeFact(store, change);
-        return evaluateChange(candidates, fact).map((firing) =>
-          alertOf(firing, change, fact.changes.length, change.head.changedAt),
-        );
+        return (await versionAlerts(store, rules, version)).map(({ alert }) => alert);
       }),
     ),
   );
