@@ -53,6 +53,24 @@ describe('npm run demo, in the shell of a user with AWS settings of their own', 
     );
   });
 
+  it('puts the home page, the deleted page and the function back as at v1.0, the plan printed first', () => {
+    const planned = run.stdout.indexOf('Nothing was changed: run again with --apply to apply this plan.');
+    const applied = run.stdout.search(
+      /^restore [0-9a-f]{12}: 3 restored, 0 partly, 0 failed, 0 changed since the plan/m,
+    );
+    expect(planned).toBeGreaterThan(0);
+    expect(applied).toBeGreaterThan(planned);
+    for (const resource of [
+      'AWS::S3::Object queenofsandiego.com/index.html',
+      'AWS::S3::Object sailjada.com/about.html',
+      'AWS::Lambda::Function image-resizer',
+    ])
+      expect(run.stdout).toContain(`  RESTORED  ${resource}\n`);
+    expect(run.stdout.slice(applied)).toMatch(
+      /tidemark diff --from v1\.0 --to live --type AWS::S3::Object\n.*\n0 added, 0 removed, 0 changed\n/,
+    );
+  });
+
   it('shows the cancelled booking item by item in the diff from v1.0, captured from its one data event', () => {
     expect(run.stdout).toMatch(/PutItem\s+→ AWS::DynamoDB::Table bookings \(us-east-1\)/);
     expect(run.stdout).toMatch(/^~ AWS::DynamoDB::Table bookings \(us-east-1\)$/m);

@@ -72,7 +72,8 @@ export const baselineBench: BenchScenario = {
       "  the clients' own adaptive retries run); store in a temp folder. Route 53 enforces its 5 requests/s per account.",
     );
     await withTempDir('baseline', (folder) =>
-      withSimulatedRig(folder, SCALE, async ({ account, store, engine }) => {
+      withSimulatedRig(folder, SCALE, async (rig) => {
+        const { account, store, engine } = rig;
         account.route53.requestRate.enabled = true;
         account.resetCallCounts();
         log('first baseline…');
@@ -162,7 +163,7 @@ export const baselineBench: BenchScenario = {
           bytes: again.result.bytes,
           sdkCalls: againCalls,
         };
-        await tableItems(out, log, { account, store, engine });
+        await tableItems(out, log, rig);
       }),
     );
     await largeObjectCapture(out, log);

@@ -19,6 +19,7 @@ const { refreshBench } = await import('./refresh.bench.js');
 const { cliBench } = await import('./cli.bench.js');
 const { reliabilityBench } = await import('./reliability.bench.js');
 const { alertsBench } = await import('./alerts.bench.js');
+const { restoreBench } = await import('./restore.bench.js');
 
 type ScenarioResult = import('./support.js').ScenarioResult;
 
@@ -31,6 +32,7 @@ const scenarios = [
   cliBench,
   reliabilityBench,
   alertsBench,
+  restoreBench,
 ];
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((id) => !scenarios.some((scenario) => scenario.id === id));

@@ -214,6 +214,8 @@ export interface SimulatedRig {
   readonly account: SimulatedAccount;
   readonly store: VersionStore;
   readonly engine: CaptureEngine;
+  /** The engine's sealer: what a live read or a restore needs beside it. */
+  readonly sealer: LocalKeySealer;
 }
 
 /** Starts a simulated account and an engine over a fresh store in `folder`; stops and closes both after `fn`. */
@@ -226,13 +228,9 @@ export async function withSimulatedRig<T>(
   try {
     const store = await VersionStore.open(path.join(folder, 'store'));
     try {
-      const engine = await CaptureEngine.create({
-        store,
-        clients: new AwsClients(),
-        sealer: new LocalKeySealer(randomBytes(32)),
-        registry,
-      });
-      return await fn({ account, store, engine });
+      const sealer = new LocalKeySealer(randomBytes(32));
+      const engine = await CaptureEngine.create({ store, clients: new AwsClients(), sealer, registry });
+      return await fn({ account, store, engine, sealer });
     } finally {
       store.close();
     }

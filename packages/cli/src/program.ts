@@ -6,8 +6,10 @@ import { changesCommand } from './commands/changes.js';
 import { diffCommand } from './commands/diff.js';
 import { dlqCommand } from './commands/dlq.js';
 import { eventsCommand } from './commands/events.js';
+import { exportCommand } from './commands/export.js';
 import { historyCommand } from './commands/history.js';
 import { ingestCommand } from './commands/ingest.js';
+import { restoreCommand } from './commands/restore.js';
 import { showCommand } from './commands/show.js';
 import { stateCommand } from './commands/state.js';
 import { baselinesCommand, reindexCommand, verifyCommand } from './commands/store-admin.js';
@@ -71,6 +73,8 @@ export function buildProgram(io: Io, exit: ExitSink): Command {
     dlqCommand,
     watchCommand,
     alertsCommand,
+    restoreCommand,
+    exportCommand,
   ])
     program.addCommand(inheritSettings(create(io, exit), program));
   return program;

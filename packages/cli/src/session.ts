@@ -178,6 +178,20 @@ export class Session {
     return this.#clients;
   }
 
+  /**
+   * AWS clients for writes (a restore's): those of {@link clients}, their user agent also carrying `userAgent`, so
+   * CloudTrail records which calls were the restore's.
+   */
+  async writeClients(userAgent: readonly [string, string]): Promise<AwsClients> {
+    const { profile, endpointUrl } = this.options;
+    const { AwsClients } = await import('@tidemark/core/aws');
+    return new AwsClients({
+      ...(profile ? { profile } : {}),
+      ...(endpointUrl ? { endpointUrl } : {}),
+      userAgent,
+    });
+  }
+
   /** Regions to capture: `--regions a,b`, else `--region`, else `AWS_REGION`, else `us-east-1`. */
   regions(): string[] {
     const list =

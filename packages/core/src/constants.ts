@@ -20,7 +20,12 @@ export const CauseKind = {
   RECONCILE: 'reconcile',
   /** `diff --to live --capture`: what a comparison with the live account read, stored. */
   DRIFT_CHECK: 'drift-check',
+  /** `restore --apply`: the state just before a restore changed a resource, and just after. */
+  RESTORE: 'restore',
 } as const;
+
+/** What a restore adds to its calls' user agent, with its id as the version: CloudTrail records it. */
+export const RESTORE_USER_AGENT = 'tidemark-restore';
 
 /** Kinds of gap: something Tidemark could not capture, recorded as data rather than thrown. */
 export const GapKind = {

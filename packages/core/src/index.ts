@@ -17,6 +17,7 @@ export {
   UnknownResourceTypeError,
 } from './errors.js';
 export * from './events/index.js';
+export * from './export/index.js';
 export {
   BASELINE_RUNS,
   parseWorkItem,
@@ -31,6 +32,7 @@ export {
 export * from './query/index.js';
 export * from './queue/index.js';
 export * from './resources/index.js';
+export * from './restore/index.js';
 export * from './secrets/index.js';
 export { loadKeyFromSecret } from './secrets/secret-manager-key.js';
 export type { StoreBackend } from './store/backend.js';

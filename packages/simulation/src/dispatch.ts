@@ -15,6 +15,8 @@ export interface CallContext {
   readonly region: string;
   /** HTTP status of a successful reply: 200 unless the handler sets another (206 for a ranged GET). */
   status: number;
+  /** The `user-agent` header the SDK sent, as CloudTrail records it in `userAgent`. */
+  readonly userAgent: string;
 }
 
 /** The resource a call touches: ids for fault matching, ARN for error messages (absent for account-wide calls). */
@@ -176,6 +178,7 @@ interface AttemptResult {
 /** What a deserialize-step middleware is given: the command input (and the serialized, signed request). */
 interface AttemptArguments {
   readonly input: object;
+  readonly request?: { readonly headers?: Record<string, string> };
 }
 
 type SimulationMiddleware = (
@@ -207,7 +210,7 @@ interface Route {
   /** False once the dispatcher is restored: the client's calls then go to AWS (or its endpoint) again. */
   readonly active: () => boolean;
   /** Answers one attempt of a command. */
-  readonly attempt: (client: SdkClient, commandName: string, input: object) => Promise<AttemptResult>;
+  readonly attempt: (client: SdkClient, commandName: string, args: AttemptArguments) => Promise<AttemptResult>;
 }
 
 /** Client instances given the simulation's middleware and credentials: each gets them once, for its lifetime. */
@@ -258,7 +261,7 @@ export class ServiceDispatcher {
     const operations = new Map(profile.operations.map((operation) => [operation.commandName, operation]));
     const route: Route = {
       active: () => this.#active,
-      attempt: (client, commandName, input) => this.#attempt(profile, operations, client, commandName, input),
+      attempt: (client, commandName, args) => this.#attempt(profile, operations, client, commandName, args),
     };
     const prototype = profile.client.prototype as unknown as { send: (...args: unknown[]) => unknown };
     const descriptor = Object.getOwnPropertyDescriptor(prototype, 'send');
@@ -288,7 +291,7 @@ export class ServiceDispatcher {
     operations: ReadonlyMap<string, Operation>,
     client: SdkClient,
     commandName: string,
-    input: object,
+    { input, request }: AttemptArguments,
   ): Promise<AttemptResult> {
     const operation = operations.get(commandName);
     if (!operation) {
@@ -296,7 +299,11 @@ export class ServiceDispatcher {
       throw new Error(`the simulated AWS account does not implement ${profile.service} ${commandName}`);
     }
     this.#counter.add(operation.name, profile.service);
-    const call: CallContext = { region: await clientRegion(client, this.#defaultRegion), status: 200 };
+    const call: CallContext = {
+      region: await clientRegion(client, this.#defaultRegion),
+      status: 200,
+      userAgent: request?.headers?.['user-agent'] ?? '',
+    };
     const ids = requestIds(profile.service);
     try {
       const output = await this.#answer(profile, operation, input, call);
@@ -357,7 +364,7 @@ function hook(client: SdkClient): void {
     async function tidemarkSimulation(args) {
       const route = activeRoute(client);
       if (!route) return next(args);
-      return route.attempt(client, context.commandName ?? 'UnknownCommand', args.input);
+      return route.attempt(client, context.commandName ?? 'UnknownCommand', args);
     };
   client.middlewareStack.add(simulationMiddleware, MIDDLEWARE_OPTIONS);
   // A client built with `cacheMiddleware` keeps the handlers it resolved before; the SDK drops them the same way.

@@ -12,11 +12,19 @@ import {
   ListFunctionsCommand,
   ListTagsCommand,
   ListVersionsByFunctionCommand,
+  PreconditionFailedException,
+  ResourceConflictException,
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import type { CodeServer } from './code-server.js';
-import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from './dispatch.js';
+import {
+  type CallContext,
+  type CallTarget,
+  defineOperation,
+  type Operation,
+  type ServiceProfile,
+} from './dispatch.js';
 import { fault, injectedFaults } from './errors.js';
 import { functionConfiguration } from './lambda-config.js';
 import { type AccountModel, type FunctionVersion, optional, type SimFunction } from './model.js';
@@ -29,7 +37,7 @@ const FUNCTION_NAME =
   /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_.-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
 /** A `FunctionName` parameter taken apart: a name, a partial ARN or a full ARN, with an optional qualifier. */
-interface FunctionReference {
+export interface FunctionReference {
   readonly name: string;
   readonly qualifier?: string;
   readonly region?: string;
@@ -37,21 +45,24 @@ interface FunctionReference {
 }
 
 /** A function version found for a call, and the qualifier its ARN is reported with. */
-interface Resolved {
+export interface Resolved {
   readonly fn: SimFunction;
   readonly version: FunctionVersion;
   readonly qualifier?: string;
 }
 
 /**
- * The Lambda API of the simulated account. Functions live in the home region only; names may be given as names,
- * partial ARNs or full ARNs, with a qualifier (version or alias) in the name or in `Qualifier`.
+ * The Lambda API of the simulated account, with `writes` (see `lambdaWriteOperations`) beside its reads. Functions
+ * live in the home region only; names may be given as names, partial ARNs or full ARNs, with a qualifier (version or
+ * alias) in the name or in `Qualifier`.
  */
-export function lambdaProfile(model: AccountModel, codeServer: CodeServer): ServiceProfile {
-  const target = (input: { FunctionName?: string | undefined }, call: CallContext): CallTarget => {
-    const name = parseReference(input.FunctionName ?? '')?.name ?? input.FunctionName ?? '';
-    return { ids: [name], arn: regionalArn(model, call.region, name) };
-  };
+export function lambdaProfile(
+  model: AccountModel,
+  codeServer: CodeServer,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
+  const target = (input: { FunctionName?: string | undefined }, call: CallContext): CallTarget =>
+    functionTarget(model, input.FunctionName, call);
   const resolve = (
     input: { FunctionName?: string | undefined; Qualifier?: string | undefined },
     call: CallContext,
@@ -63,7 +74,13 @@ export function lambdaProfile(model: AccountModel, codeServer: CodeServer): Serv
     service: 'lambda',
     exceptions: {
       base: LambdaServiceException,
-      modeled: { InvalidParameterValueException, ResourceNotFoundException, TooManyRequestsException },
+      modeled: {
+        InvalidParameterValueException,
+        PreconditionFailedException,
+        ResourceConflictException,
+        ResourceNotFoundException,
+        TooManyRequestsException,
+      },
     },
     client: LambdaClient,
     injectedFault: injectedFaults(model.caller, {
@@ -255,8 +272,19 @@ export function lambdaProfile(model: AccountModel, codeServer: CodeServer): Serv
           };
         },
       }),
+      ...writes,
     ],
   };
+}
+
+/** What a call naming a function touches: its name (for fault matching) and its ARN in the caller's region. */
+export function functionTarget(
+  model: AccountModel,
+  functionName: string | undefined,
+  call: CallContext,
+): CallTarget {
+  const name = parseReference(functionName ?? '')?.name ?? functionName ?? '';
+  return { ids: [name], arn: regionalArn(model, call.region, name) };
 }
 
 function parseReference(value: string): FunctionReference | undefined {
@@ -271,12 +299,8 @@ function parseReference(value: string): FunctionReference | undefined {
   };
 }
 
-function resolveFunction(
-  model: AccountModel,
-  functionName: string,
-  explicitQualifier: string | undefined,
-  call: CallContext,
-): Resolved {
+/** A `FunctionName` parameter taken apart, or the `ValidationException` Lambda answers for a malformed one. */
+export function functionReference(functionName: string): FunctionReference {
   const reference = parseReference(functionName);
   if (!reference) {
     throw fault(
@@ -285,6 +309,20 @@ function resolveFunction(
       `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${FUNCTION_NAME.source}`,
     );
   }
+  return reference;
+}
+
+/**
+ * The function version a call names (by name, partial or full ARN, qualified in the name or by `explicitQualifier`),
+ * or the fault Lambda answers: `ResourceNotFoundException` for a function or version that does not exist here.
+ */
+export function resolveFunction(
+  model: AccountModel,
+  functionName: string,
+  explicitQualifier: string | undefined,
+  call: CallContext,
+): Resolved {
+  const reference = functionReference(functionName);
   if (
     explicitQualifier !== undefined &&
     reference.qualifier !== undefined &&
@@ -333,7 +371,8 @@ function marker(value: string | undefined): string | undefined {
   return position;
 }
 
-function regionalArn(model: AccountModel, region: string, name: string): string {
+/** `arn:aws:lambda:<region>:<account>:function:<name>` in the caller's region, as Lambda's errors name it. */
+export function regionalArn(model: AccountModel, region: string, name: string): string {
   return `arn:aws:lambda:${region}:${model.accountId}:function:${name}`;
 }
 

@@ -1,5 +1,11 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { AccountModel, FunctionStatus, FunctionVersion, SimFunction } from './model.js';
+import {
+  type AccountModel,
+  type FunctionStatus,
+  type FunctionVersion,
+  optional,
+  type SimFunction,
+} from './model.js';
 
 /**
  * How much of a function configuration an API returns: `ListFunctions` and `ListVersionsByFunction` leave out the
@@ -40,6 +46,7 @@ export function functionConfiguration(
     ...(settings.environment === undefined
       ? {}
       : { Environment: { Variables: { ...settings.environment } } }),
+    ...optional('KMSKeyArn', settings.kmsKeyArn),
     TracingConfig: { Mode: settings.tracingMode },
     RevisionId: version.revisionId,
     ...(settings.layers.length > 0 ? { Layers: settings.layers.map((layer) => ({ ...layer })) } : {}),
@@ -52,7 +59,48 @@ export function functionConfiguration(
     EphemeralStorage: { Size: settings.ephemeralStorageSize },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     ...(detail === 'get' ? { RuntimeVersionConfig: { RuntimeVersionArn: settings.runtimeVersionArn } } : {}),
-    LoggingConfig: { LogFormat: settings.logFormat, LogGroup: `/aws/lambda/${fn.name}` },
+    LoggingConfig: {
+      LogFormat: settings.logFormat,
+      ...optional('ApplicationLogLevel', settings.applicationLogLevel as never),
+      ...optional('SystemLogLevel', settings.systemLogLevel as never),
+      LogGroup: settings.logGroup ?? `/aws/lambda/${fn.name}`,
+    },
+  };
+}
+
+/**
+ * The configuration an update (`UpdateFunctionCode`, `UpdateFunctionConfiguration`) answers with: the new settings,
+ * reported while Lambda still applies them (`LastUpdateStatus` `InProgress`, with the reason Lambda gives).
+ */
+export function updatingConfiguration(
+  model: AccountModel,
+  fn: SimFunction,
+  version: FunctionVersion = fn.latest,
+  arnQualifier?: string,
+): FunctionConfiguration {
+  return {
+    ...functionConfiguration(model, fn, version, 'get', arnQualifier),
+    LastUpdateStatus: 'InProgress',
+    LastUpdateStatusReason: 'The function is being created.',
+    // Lambda answers `Creating` here, a code the SDK's enum does not list.
+    LastUpdateStatusReasonCode: 'Creating' as never,
+  };
+}
+
+/** The configuration `CreateFunction` answers with: the new function, `Pending` while Lambda creates it. */
+export function creatingConfiguration(
+  model: AccountModel,
+  fn: SimFunction,
+  version: FunctionVersion = fn.latest,
+  arnQualifier?: string,
+): FunctionConfiguration {
+  const { LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, ...configuration } =
+    functionConfiguration(model, fn, version, 'get', arnQualifier);
+  return {
+    ...configuration,
+    State: 'Pending',
+    StateReason: 'The function is being created.',
+    StateReasonCode: 'Creating',
   };
 }
 

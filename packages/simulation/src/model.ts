@@ -37,6 +37,11 @@ export interface ObjectVersion {
   readonly cacheControl?: string;
   readonly contentDisposition?: string;
   readonly contentEncoding?: string;
+  readonly contentLanguage?: string;
+  /** The `Expires` header the uploader set. */
+  readonly expires?: Date;
+  readonly websiteRedirectLocation?: string;
+  /** Keys in lower case, as S3 keeps them. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly storageClass: string;
   readonly tags: readonly Tag[];
@@ -52,10 +57,17 @@ export interface ObjectWrite {
   readonly cacheControl?: string;
   readonly contentDisposition?: string;
   readonly contentEncoding?: string;
+  readonly contentLanguage?: string;
+  readonly expires?: Date;
+  readonly websiteRedirectLocation?: string;
   readonly metadata?: Readonly<Record<string, string>>;
   readonly storageClass?: string;
   readonly tags?: readonly Tag[];
   readonly checksumAlgorithm?: string;
+  /** @default the bucket's default encryption */
+  readonly encryption?: ObjectEncryption;
+  /** @default the md5 hex of the body (a multipart upload's is `<md5 of the parts' md5s>-<parts>`) */
+  readonly etag?: string;
 }
 
 /** The configuration of one bucket, in the SDK's own shapes. */
@@ -130,35 +142,39 @@ export class SimBucket {
       deleteMarker: false,
       lastModified: wholeSeconds(lastModified),
       body: write.body,
-      etag: md5Hex(write.body),
+      etag: write.etag ?? md5Hex(write.body),
       ...optional('contentType', write.contentType ?? 'binary/octet-stream'),
       ...optional('cacheControl', write.cacheControl),
       ...optional('contentDisposition', write.contentDisposition),
       ...optional('contentEncoding', write.contentEncoding),
+      ...optional('contentLanguage', write.contentLanguage),
+      ...optional('expires', write.expires),
+      ...optional('websiteRedirectLocation', write.websiteRedirectLocation),
       metadata: { ...write.metadata },
       storageClass: write.storageClass ?? 'STANDARD',
       tags: write.tags ?? [],
       ...optional('checksumAlgorithm', write.checksumAlgorithm),
-      encryption: this.#defaultEncryption(),
+      encryption: write.encryption ?? this.defaultEncryption(),
     };
     this.#add(key, version);
     return version;
   }
 
-  /**
-   * Deletes `key` as a DeleteObject without a version id does: a delete marker in a versioned bucket, the object
-   * itself otherwise. Returns the delete marker, or the removed version.
-   */
+  /** Deletes `key` as {@link remove} does; throws when there is no current object. */
   delete(key: string, lastModified: Date, random: SeededRandom): ObjectVersion {
-    const current = this.current(key);
-    if (!current) throw new Error(`no object ${key} in bucket ${this.name}`);
-    if (this.config.versioning !== 'Enabled') {
-      const rest = this.versions(key).filter((version) => version.versionId !== 'null');
-      this.#replace(key, rest);
-      return current;
-    }
+    if (!this.current(key)) throw new Error(`no object ${key} in bucket ${this.name}`);
+    return this.remove(key, lastModified, random) as ObjectVersion;
+  }
+
+  /**
+   * Deletes `key` as a DeleteObject without a version id does, whether or not it exists: a new delete marker in a
+   * versioned bucket (the `null` one, replacing the `null` version, while versioning is suspended), the `null`
+   * version otherwise. Returns the delete marker or the removed version; `undefined` when nothing was removed.
+   */
+  remove(key: string, lastModified: Date, random: SeededRandom): ObjectVersion | undefined {
+    if (this.config.versioning === undefined) return this.removeVersion(key, 'null');
     const marker: ObjectVersion = {
-      versionId: random.s3VersionId(),
+      versionId: this.config.versioning === 'Enabled' ? random.s3VersionId() : 'null',
       deleteMarker: true,
       lastModified: wholeSeconds(lastModified),
       body: new Uint8Array(),
@@ -170,6 +186,27 @@ export class SimBucket {
     };
     this.#add(key, marker);
     return marker;
+  }
+
+  /** Deletes one version (or delete marker) for good; returns it, or `undefined` when the key has no such version. */
+  removeVersion(key: string, versionId: string): ObjectVersion | undefined {
+    const removed = this.versions(key).find((version) => version.versionId === versionId);
+    if (removed)
+      this.#replace(
+        key,
+        this.versions(key).filter((version) => version !== removed),
+      );
+    return removed;
+  }
+
+  /** Replaces the tags of one version in place (tags are not versioned); returns the retagged version. */
+  setTags(key: string, version: ObjectVersion, tags: readonly Tag[]): ObjectVersion {
+    const retagged = { ...version, tags };
+    this.#replace(
+      key,
+      this.versions(key).map((candidate) => (candidate === version ? retagged : candidate)),
+    );
+    return retagged;
   }
 
   #add(key: string, version: ObjectVersion): void {
@@ -185,7 +222,8 @@ export class SimBucket {
     if (had !== versions.length > 0) this.#sortedKeys = undefined;
   }
 
-  #defaultEncryption(): ObjectEncryption {
+  /** How a new object is encrypted when its writer does not say: the bucket's default encryption. */
+  defaultEncryption(): ObjectEncryption {
     const rule = this.config.encryption.Rules?.[0];
     const byDefault = rule?.ApplyServerSideEncryptionByDefault;
     if (byDefault?.SSEAlgorithm === 'aws:kms') {
@@ -225,7 +263,15 @@ export interface FunctionSettings {
   readonly environment?: Readonly<Record<string, string>>;
   readonly layers: readonly Layer[];
   readonly deadLetterTargetArn?: string;
+  /** The customer managed key encrypting the environment; absent for Lambda's own key. */
+  readonly kmsKeyArn?: string;
   readonly logFormat: 'Text' | 'JSON';
+  /** JSON log format only; absent when never set. */
+  readonly applicationLogLevel?: string;
+  /** JSON log format only; absent when never set. */
+  readonly systemLogLevel?: string;
+  /** @default `/aws/lambda/<function name>` */
+  readonly logGroup?: string;
   readonly runtimeVersionArn: string;
 }
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   type _Object,
   AccessDenied,
+  BucketAlreadyOwnedByYou,
   type DeleteMarkerEntry,
   GetBucketAclCommand,
   GetBucketCorsCommand,
@@ -23,13 +24,16 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   InvalidObjectState,
+  InvalidRequest,
   ListBucketsCommand,
   type ObjectVersion as ListedVersion,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   NoSuchBucket,
   NoSuchKey,
+  NoSuchUpload,
   NotFound,
+  ObjectNotInActiveTierError,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -43,27 +47,44 @@ import {
   type OutputOf,
   type ServiceProfile,
 } from './dispatch.js';
-import { fault } from './errors.js';
-import { type AccountModel, type ObjectVersion, optional, type SimBucket } from './model.js';
+import { fault, type SimulatedFault } from './errors.js';
+import {
+  type AccountModel,
+  type ObjectEncryption,
+  type ObjectVersion,
+  optional,
+  type SimBucket,
+} from './model.js';
 import { decodeMarker, encodeMarker, listingStart, pageAfter, pastPrefix } from './paging.js';
 
 /** S3 returns at most this many keys per listing page. */
 const MAX_KEYS = 1000;
 
 /**
- * The S3 API of the simulated account: bucket listing and configuration reads, object listings, object reads.
- * Bucket-scoped calls from a client in another region than the bucket's fail with `PermanentRedirect`, as they
- * do with the real SDK (only `ListBuckets` and `GetBucketLocation` work from anywhere).
+ * The S3 API of the simulated account: bucket listing and configuration reads, object listings, object reads, and
+ * the `writes` given (see `s3WriteOperations`). Bucket-scoped calls from a client in another region than the
+ * bucket's fail with `PermanentRedirect`, as they do with the real SDK (only `ListBuckets` and `GetBucketLocation`
+ * work from anywhere).
  */
-export function s3Profile(model: AccountModel): ServiceProfile {
+export function s3Profile(model: AccountModel, writes: readonly Operation[] = []): ServiceProfile {
   return {
     service: 's3',
     exceptions: {
       base: S3ServiceException,
-      modeled: { AccessDenied, InvalidObjectState, NoSuchBucket, NoSuchKey, NotFound },
+      modeled: {
+        AccessDenied,
+        BucketAlreadyOwnedByYou,
+        InvalidObjectState,
+        InvalidRequest,
+        NoSuchBucket,
+        NoSuchKey,
+        NoSuchUpload,
+        NotFound,
+        ObjectNotInActiveTierError,
+      },
     },
     client: S3Client,
-    operations: [...bucketOperations(model), ...objectOperations(model)],
+    operations: [...bucketOperations(model), ...objectOperations(model), ...writes],
     injectedFault(kind, action, target) {
       if (kind === 'throttled') return fault('SlowDown', 503, 'Please reduce your request rate.');
       const resource = target.arn ? ` on resource: "${target.arn}"` : '';
@@ -76,7 +97,10 @@ export function s3Profile(model: AccountModel): ServiceProfile {
   };
 }
 
-type BucketCommand = abstract new (...args: never[]) => { readonly input: { Bucket?: string | undefined } };
+/** An S3 command that names a bucket. */
+export type BucketCommand = abstract new (
+  ...args: never[]
+) => { readonly input: { Bucket?: string | undefined } };
 
 function bucketOperations(model: AccountModel): Operation[] {
   /** A read of one part of a bucket's configuration: find the bucket (in the caller's region), then read. */
@@ -228,8 +252,6 @@ function bucketOperations(model: AccountModel): Operation[] {
 }
 
 function objectOperations(model: AccountModel): Operation[] {
-  const versionAction = (plain: string, versioned: string) => (input: { VersionId?: string | undefined }) =>
-    input.VersionId === undefined ? plain : versioned;
   return [
     defineOperation(HeadObjectCommand, {
       action: versionAction('s3:GetObject', 's3:GetObjectVersion'),
@@ -246,7 +268,7 @@ function objectOperations(model: AccountModel): Operation[] {
       answer: (input, call) => {
         const bucket = findBucket(model, input.Bucket, call, false);
         const version = findVersion(bucket, input.Key ?? '', input.VersionId, 'GET');
-        if (version.storageClass === 'GLACIER' || version.storageClass === 'DEEP_ARCHIVE') {
+        if (archived(version)) {
           throw fault(
             'InvalidObjectState',
             403,
@@ -257,14 +279,7 @@ function objectOperations(model: AccountModel): Operation[] {
           );
         }
         if (input.IfMatch !== undefined && !etagMatches(input.IfMatch, version.etag)) {
-          throw fault(
-            'PreconditionFailed',
-            412,
-            'At least one of the pre-conditions you specified did not hold',
-            {
-              Condition: 'If-Match',
-            },
-          );
+          throw preconditionFailed('If-Match');
         }
         const range = input.Range === undefined ? undefined : byteRange(input.Range, version.body.length);
         const body = range ? version.body.subarray(range.start, range.end + 1) : version.body;
@@ -289,17 +304,45 @@ function objectOperations(model: AccountModel): Operation[] {
   ];
 }
 
-function bucketTarget(input: { Bucket?: string | undefined }): CallTarget {
+/** The IAM action of an object call: `versioned` when it names a version (`s3:GetObjectVersion`), else `plain`. */
+export function versionAction(plain: string, versioned: string) {
+  return (input: { VersionId?: string | undefined }) => (input.VersionId === undefined ? plain : versioned);
+}
+
+/** Whether a version sits in an archive tier (Glacier Flexible Retrieval, Deep Archive), unreadable until restored. */
+export function archived(version: ObjectVersion): boolean {
+  return version.storageClass === 'GLACIER' || version.storageClass === 'DEEP_ARCHIVE';
+}
+
+/** S3's answer when a request's `If-Match` or `If-None-Match` does not hold. */
+export function preconditionFailed(condition: 'If-Match' | 'If-None-Match'): SimulatedFault {
+  return fault('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+    Condition: condition,
+  });
+}
+
+/** The encryption headers of a response about an object: `ServerSideEncryption`, its KMS key and bucket key. */
+export function encryptionHeaders(encryption: ObjectEncryption) {
+  return {
+    ServerSideEncryption: encryption.algorithm,
+    ...optional('SSEKMSKeyId', encryption.kmsKeyId),
+    ...(encryption.bucketKeyEnabled ? { BucketKeyEnabled: true } : {}),
+  };
+}
+
+/** A bucket-level call's target: the bucket. */
+export function bucketTarget(input: { Bucket?: string | undefined }): CallTarget {
   return { ids: [input.Bucket ?? ''], arn: `arn:aws:s3:::${input.Bucket}` };
 }
 
-function objectTarget(input: { Bucket?: string | undefined; Key?: string | undefined }): CallTarget {
+/** An object-level call's target: `bucket/key` and the bucket. */
+export function objectTarget(input: { Bucket?: string | undefined; Key?: string | undefined }): CallTarget {
   const id = `${input.Bucket}/${input.Key}`;
   return { ids: [id, input.Bucket ?? ''], arn: `arn:aws:s3:::${id}` };
 }
 
 /** The bucket a call names; `NoSuchBucket` when absent, `PermanentRedirect` when asked from another region. */
-function findBucket(
+export function findBucket(
   model: AccountModel,
   name: string | undefined,
   call: CallContext,
@@ -327,8 +370,11 @@ function present<T>(bucket: SimBucket, value: T | undefined, code: string, messa
   return value;
 }
 
-/** The version a GET or HEAD reads: the current one, or the one named by `VersionId`. */
-function findVersion(bucket: SimBucket, key: string, versionId: string | undefined, method: 'GET' | 'HEAD') {
+/**
+ * The version a call reads or changes: the current one, or the one named by `VersionId`. A delete marker answers
+ * `MethodNotAllowed` naming the HTTP `method` (`GET`, `HEAD`, `PUT`…).
+ */
+export function findVersion(bucket: SimBucket, key: string, versionId: string | undefined, method: string) {
   if (versionId === undefined) {
     const current = bucket.current(key);
     if (!current) throw fault('NoSuchKey', 404, 'The specified key does not exist.', { Key: key });
@@ -355,7 +401,6 @@ function findVersion(bucket: SimBucket, key: string, versionId: string | undefin
 
 /** The headers HeadObject and GetObject share, with only the fields AWS sends for this object. */
 function objectHeaders(bucket: SimBucket, version: ObjectVersion): OutputOf<typeof HeadObjectCommand> {
-  const { encryption } = version;
   return {
     AcceptRanges: 'bytes',
     LastModified: version.lastModified,
@@ -365,17 +410,20 @@ function objectHeaders(bucket: SimBucket, version: ObjectVersion): OutputOf<type
     ...optional('CacheControl', version.cacheControl),
     ...optional('ContentDisposition', version.contentDisposition),
     ...optional('ContentEncoding', version.contentEncoding),
+    ...optional('ContentLanguage', version.contentLanguage),
+    ...optional('Expires', version.expires),
+    ...optional('ExpiresString', version.expires?.toUTCString()),
+    ...optional('WebsiteRedirectLocation', version.websiteRedirectLocation),
     ...(bucket.versioned ? { VersionId: version.versionId } : {}),
-    ServerSideEncryption: encryption.algorithm,
-    ...optional('SSEKMSKeyId', encryption.kmsKeyId),
-    ...(encryption.bucketKeyEnabled ? { BucketKeyEnabled: true } : {}),
+    ...encryptionHeaders(version.encryption),
     ...(version.storageClass === 'STANDARD' ? {} : { StorageClass: version.storageClass as never }),
     ...(version.tags.length > 0 ? { TagCount: version.tags.length } : {}),
     Metadata: { ...version.metadata },
   };
 }
 
-function etagMatches(condition: string, etag: string): boolean {
+/** Whether an `If-Match` / `If-None-Match` condition (quoted ETags, comma-separated, or `*`) matches `etag`. */
+export function etagMatches(condition: string, etag: string): boolean {
   return condition
     .split(',')
     .map((candidate) => candidate.trim().replace(/^"|"$/g, ''))

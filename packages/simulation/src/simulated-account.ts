@@ -11,11 +11,13 @@ import { EventFactory } from './events.js';
 import { FaultInjector, type InjectedError } from './faults.js';
 import { SimulatedIam } from './iam/simulated-iam.js';
 import { lambdaProfile } from './lambda-api.js';
+import { lambdaWriteOperations, updateLatest } from './lambda-write-api.js';
 import { SimulatedLightsail } from './lightsail/simulated-lightsail.js';
 import { AccountModel, optional } from './model.js';
 import { SeededRandom } from './random.js';
 import { SimulatedRoute53 } from './route53/simulated-route53.js';
 import { s3Profile } from './s3-api.js';
+import { s3WriteOperations } from './s3-write-api.js';
 import { seedAccount } from './seed.js';
 import type { SimulatedServiceModule, SimulationContext } from './service-simulator.js';
 import { SimulatedSes } from './ses/simulated-ses.js';
@@ -146,8 +148,8 @@ export class SimulatedAccount {
     this.dynamoDb = new SimulatedDynamoDb(context, scale);
     modules.push(this.dynamoDb);
     for (const profile of [
-      s3Profile(model),
-      lambdaProfile(model, codeServer),
+      s3Profile(model, s3WriteOperations(context)),
+      lambdaProfile(model, codeServer, lambdaWriteOperations(context)),
       stsProfile(model),
       cloudTrailProfile(model),
       ...modules.flatMap((module) => module.profiles),
@@ -240,18 +242,14 @@ export class SimulatedAccount {
     const broken = CONFIGURATION_RULES.find((rule) => rule.invalid(changes));
     if (broken) throw new RangeError(broken.message(changes));
     const at = this.#now();
-    fn.latest = {
-      ...fn.latest,
-      settings: {
-        ...fn.latest.settings,
-        ...optional('environment', changes.environment && { ...changes.environment }),
-        ...optional('memorySize', changes.memorySize),
-        ...optional('timeout', changes.timeout),
-        ...optional('description', changes.description),
-      },
-      lastModified: at,
-      revisionId: this.#model.random.uuid(),
+    const settings = {
+      ...fn.latest.settings,
+      ...optional('environment', changes.environment && { ...changes.environment }),
+      ...optional('memorySize', changes.memorySize),
+      ...optional('timeout', changes.timeout),
+      ...optional('description', changes.description),
     };
+    updateLatest(this.#model, fn, { settings }, at);
     return this.#emit(this.#events.functionConfigurationUpdated(fn, changes, at));
   }
 
@@ -259,12 +257,7 @@ export class SimulatedAccount {
   updateFunctionCode(name: string, files: Record<string, string>): SimulatedEvent[] {
     const fn = this.#model.function(name);
     const at = this.#now();
-    fn.latest = {
-      ...fn.latest,
-      code: this.#model.codePackage(buildZip(files)),
-      lastModified: at,
-      revisionId: this.#model.random.uuid(),
-    };
+    updateLatest(this.#model, fn, { code: this.#model.codePackage(buildZip(files)) }, at);
     return this.#emit(this.#events.functionCodeUpdated(fn, at));
   }
 

@@ -135,7 +135,7 @@ export interface S3ObjectNotification {
     readonly 'request-id': string;
     readonly requester: string;
     readonly 'source-ip-address': string;
-    readonly reason: 'PutObject' | 'DeleteObject';
+    readonly reason: 'PutObject' | 'CopyObject' | 'CompleteMultipartUpload' | 'DeleteObject';
     /** Only on "Object Deleted". */
     readonly 'deletion-type'?: 'Delete Marker Created' | 'Permanently Deleted';
   };

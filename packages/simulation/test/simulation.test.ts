@@ -34,9 +34,9 @@ import {
   ListObjectVersionsCommand,
   NoSuchBucket,
   NoSuchKey,
-  PutObjectCommand,
   paginateListBuckets,
   paginateListObjectsV2,
+  RestoreObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -104,9 +104,9 @@ describe('SimulatedAccount', () => {
 
     it('fails loudly for a command it does not implement', async () => {
       const error = await failure(
-        s3.send(new PutObjectCommand({ Bucket: 'sailjada.com', Key: 'x', Body: 'x' })),
+        s3.send(new RestoreObjectCommand({ Bucket: MEDIA_BUCKET, Key: 'archive/2019-raw.tar' })),
       );
-      expect(error.message).toMatch(/does not implement s3 PutObjectCommand/);
+      expect(error.message).toMatch(/does not implement s3 RestoreObjectCommand/);
     });
   });
 

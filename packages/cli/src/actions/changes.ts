@@ -56,6 +56,8 @@ function whoMade(change: CapturedChange): string {
       return 'silent drift';
     case 'drift-check':
       return 'drift check';
+    case 'restore':
+      return `restore ${change.cause.restoreId}`;
     default:
       return 'unknown';
   }

@@ -183,7 +183,22 @@ export async function runDemo(io: Io = processIo()): Promise<number> {
     await tidemark('alerts', 'list');
     await tidemark('diff', '--from', 'v1.0', '--to', 'live', '--type', 'AWS::S3::Bucket');
 
-    say('11. Every hash in the store checks out, and no secret is stored in plain text.');
+    say(
+      '11. Put it back: the home page, the deleted about page and image-resizer as they were at v1.0. First the plan: the exact calls, nothing changed.',
+    );
+    const restored = [
+      'queenofsandiego.com/index.html',
+      'sailjada.com/about.html',
+      'AWS::Lambda::Function:image-resizer',
+    ];
+    await tidemark('restore', ...restored, '--at', 'v1.0');
+    io.out(
+      '   Then applied: each resource is captured first (so the restore can be undone), changed, captured again.',
+    );
+    await tidemark('restore', ...restored, '--at', 'v1.0', '--apply', '--yes');
+    await tidemark('diff', '--from', 'v1.0', '--to', 'live', '--type', 'AWS::S3::Object');
+
+    say('12. Every hash in the store checks out, and no secret is stored in plain text.');
     const verified = await tidemark('verify');
     const leaks = await countOccurrences(store, [secret, 'sk_live_51Rotated']);
     io.out(`plain-text occurrences of the Stripe keys in the store: ${leaks}`);

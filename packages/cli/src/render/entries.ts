@@ -22,13 +22,15 @@ function causeText(cause: VersionCause): string {
     case 'baseline':
       return `baseline ${cause.label}`;
     case 'event':
-      return `${cause.eventName}${byWhom(cause)}${cause.alsoBy ? ` (also by ${cause.alsoBy.join(', ')})` : ''}${
+      return `${cause.eventName}${byWhom(cause)}${cause.restore ? ` (restore ${cause.restore})` : ''}${cause.alsoBy ? ` (also by ${cause.alsoBy.join(', ')})` : ''}${
         cause.coalesced && cause.coalesced > 1 ? ` (+${cause.coalesced - 1} more events)` : ''
       }`;
     case 'reconcile':
       return `reconcile${cause.label ? ` ${cause.label}` : ''} (${cause.detail ?? 'changed without an event'})`;
     case 'drift-check':
       return 'drift check (diff --capture)';
+    case 'restore':
+      return `restore ${cause.restoreId} to ${cause.at} (${cause.phase === 'before' ? 'state before it' : 'restored'})`;
   }
 }
 

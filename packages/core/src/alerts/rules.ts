@@ -9,7 +9,13 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** Causes a rule can match: what made Tidemark append the version (`drift-check`: `diff --to live --capture`). */
-export const RULE_CAUSES = [CauseKind.EVENT, CauseKind.RECONCILE, CauseKind.BASELINE, 'drift-check'] as const;
+export const RULE_CAUSES = [
+  CauseKind.EVENT,
+  CauseKind.RECONCILE,
+  CauseKind.BASELINE,
+  'drift-check',
+  CauseKind.RESTORE,
+] as const;
 export type RuleCause = (typeof RULE_CAUSES)[number];
 
 /** The causes a rule matches when it names none: every change, not the first capture of a resource. */

@@ -14,6 +14,8 @@ export interface AwsAccessOptions {
   readonly endpointUrl?: string;
   /** Maximum attempts per call, including adaptive-rate retries. @default 8 */
   readonly maxAttempts?: number;
+  /** Added to the user agent after `tidemark/1` (a restore's `tidemark-restore/<id>`), so CloudTrail records it. */
+  readonly userAgent?: readonly [name: string, version: string];
 }
 
 /**
@@ -85,6 +87,18 @@ export class AwsClients {
     return this.client(SecretsManagerClient, region);
   }
 
+  /** `tidemark/1`, then the options' own pair: name/version pairs, as the SDK writes each one. */
+  #userAgent(): Array<[string, string]> {
+    const [name, version] = TIDEMARK_USER_AGENT.split('/') as [string, string];
+    const extra = this.#options.userAgent;
+    return extra
+      ? [
+          [name, version],
+          [extra[0], extra[1]],
+        ]
+      : [[name, version]];
+  }
+
   #config(region: string): SdkClientConfig {
     const { profile, endpointUrl, maxAttempts = 8 } = this.#options;
     return {
@@ -92,7 +106,7 @@ export class AwsClients {
       retryMode: 'adaptive',
       maxAttempts,
       // CloudTrail records it as `userAgent`: how Tidemark's own writes are told from everyone else's.
-      customUserAgent: TIDEMARK_USER_AGENT,
+      customUserAgent: this.#userAgent(),
       ...(profile ? { profile } : {}),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
       ...(this.endpointOverridden ? { forcePathStyle: true } : {}),

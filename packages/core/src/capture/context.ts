@@ -56,6 +56,12 @@ export interface CaptureContext {
   readonly tableItems: TableItemSettings;
   /** Whether a capture of a Lightsail instance also takes a native snapshot and records its name. */
   readonly lightsailSnapshots: boolean;
+  /**
+   * Describe without downloading large content (object bytes, code zips): a read that only compares, such as a
+   * restore's plan. Content a document identifies is named by its hash (a code zip by `CodeSha256`); object bytes are
+   * left out, their `ETag` and version id saying what they are. @default false
+   */
+  readonly metadataOnly?: boolean;
 }
 
 /**

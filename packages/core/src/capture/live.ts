@@ -223,37 +223,59 @@ class LiveReader implements SweepCapturer {
   }
 
   async #read(resource: ResourceRef, fingerprint: string | undefined): Promise<CaptureOutcome> {
-    const definition = this.definition(resource.type);
-    const latest = this.store.latest(resource);
-    const current = latest && !latest.record.deleted && latest.record.document ? latest.record : undefined;
-    const keep = (state: Omit<LiveState, 'resource'>): CaptureOutcome => {
-      this.states.set(resourceKey(resource), { resource, ...state });
-      return { status: 'unchanged', resource };
-    };
-    // As a capture: a listing fingerprint equal to the latest version's means that version is the live state.
-    if (fingerprint !== undefined && current?.fingerprint === fingerprint)
-      return keep({ deleted: false, document: current.document, blobs: current.blobs, gaps: current.gaps });
-    const previous = current && {
-      document: await this.store.readDocument(current.document as string),
-      blobs: current.blobs,
-      ...(current.fingerprint === undefined ? {} : { fingerprint: current.fingerprint }),
-    };
-    const described = await definition.describe(this.context, resource.id, resource.region, previous);
-    if (described.status === 'gap') return { status: 'gap', resource, gap: described.gap };
-    if (described.status === 'not-found')
-      return current
-        ? keep({ deleted: true, document: null, blobs: {}, gaps: [] })
-        : { status: 'absent', resource };
-    const canonical = canonicalJson(prepareDocument(definition, described.raw, this.#sealer));
-    return keep({
-      deleted: false,
-      document: sha256Hex(canonical),
-      // As a stored document reads back: keys in canonical order, so a diff shows both sides alike.
-      body: JSON.parse(canonical) as JsonObject,
-      blobs: described.blobs ?? {},
-      gaps: [...(described.gaps ?? [])],
-    });
+    const read = await readLiveResource(this, this.#sealer, resource, fingerprint);
+    if (read.status === 'gap') return { status: 'gap', resource, gap: read.gap };
+    if (read.status === 'absent') return { status: 'absent', resource };
+    this.states.set(resourceKey(resource), read.state);
+    return { status: 'unchanged', resource };
   }
+}
+
+/** What {@link readLiveResource} found: the live state, a resource that exists neither live nor in the store, or a gap. */
+export type LiveResourceRead =
+  | { readonly status: 'read'; readonly state: LiveState }
+  | { readonly status: 'absent' }
+  | { readonly status: 'gap'; readonly gap: Gap };
+
+/**
+ * Describes one resource as the capture engine would and prepares its document exactly as a capture stores it, but
+ * stores nothing (content goes to `reader.context.content`). `fingerprint` is the listing's: equal to the latest
+ * version's, that version is the live state and nothing is read.
+ */
+export async function readLiveResource(
+  reader: Pick<SweepCapturer, 'store' | 'context' | 'definition'>,
+  sealer: SecretSealer,
+  resource: ResourceRef,
+  fingerprint?: string,
+): Promise<LiveResourceRead> {
+  const definition = reader.definition(resource.type);
+  const latest = reader.store.latest(resource);
+  const current = latest && !latest.record.deleted && latest.record.document ? latest.record : undefined;
+  const found = (state: Omit<LiveState, 'resource'>): LiveResourceRead => ({
+    status: 'read',
+    state: { resource, ...state },
+  });
+  // As a capture: a listing fingerprint equal to the latest version's means that version is the live state.
+  if (fingerprint !== undefined && current?.fingerprint === fingerprint)
+    return found({ deleted: false, document: current.document, blobs: current.blobs, gaps: current.gaps });
+  const previous = current && {
+    document: await reader.store.readDocument(current.document as string),
+    blobs: current.blobs,
+    ...(current.fingerprint === undefined ? {} : { fingerprint: current.fingerprint }),
+  };
+  const described = await definition.describe(reader.context, resource.id, resource.region, previous);
+  if (described.status === 'gap') return { status: 'gap', gap: described.gap };
+  if (described.status === 'not-found')
+    return current ? found({ deleted: true, document: null, blobs: {}, gaps: [] }) : { status: 'absent' };
+  const canonical = canonicalJson(prepareDocument(definition, described.raw, sealer));
+  return found({
+    deleted: false,
+    document: sha256Hex(canonical),
+    // As a stored document reads back: keys in canonical order, so a diff shows both sides alike.
+    body: JSON.parse(canonical) as JsonObject,
+    blobs: described.blobs ?? {},
+    gaps: [...(described.gaps ?? [])],
+  });
 }
 
 /**
@@ -261,7 +283,7 @@ class LiveReader implements SweepCapturer {
  * except small content held in memory up to {@link LIVE_CONTENT_HELD_BYTES}; what it holds is read from memory,
  * everything else from `store`.
  */
-function heldContent(store: ContentStore): ContentStore {
+export function heldContent(store: ContentStore): ContentStore {
   const held = new Map<string, Buffer>();
   let heldBytes = 0;
   return {

@@ -1,4 +1,4 @@
-import { GLOBAL_REGION } from '../constants.js';
+import { GLOBAL_REGION, RESTORE_USER_AGENT } from '../constants.js';
 import { definitionsForEventSource, registry } from '../resources/registry.js';
 import type { NotificationSpec, PartialChange, ResourceDefinition } from '../resources/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
@@ -94,6 +94,7 @@ interface CallerOf {
   readonly principal?: string | undefined;
   readonly actor?: string | undefined;
   readonly ownWrite?: boolean;
+  readonly restore?: string | undefined;
 }
 
 /** A cause with only the fields that are known (non-empty). */
@@ -109,6 +110,7 @@ function eventCause(
   if (caller.principal) cause.principal = caller.principal;
   if (caller.actor) cause.actor = caller.actor;
   if (caller.ownWrite) cause.ownWrite = true;
+  if (caller.restore) cause.restore = caller.restore;
   return cause;
 }
 
@@ -139,11 +141,18 @@ function isOwnWrite(userAgent: unknown): boolean {
   return typeof userAgent === 'string' && /(^|[\s[])tidemark\//.test(userAgent);
 }
 
+/** The id of the restore that made a call: its user agent's `tidemark-restore/<id>`. */
+function restoreOf(userAgent: unknown): string | undefined {
+  if (typeof userAgent !== 'string') return undefined;
+  return userAgent.match(new RegExp(`(?:^|[\\s[])${RESTORE_USER_AGENT}/([\\w-]+)`))?.[1];
+}
+
 function causeOf(record: CloudTrailRecord, eventName: string): EventCause {
   return eventCause(eventName, nonEmpty(record.eventID), normaliseEventTime(record.eventTime), {
     principal: principalOf(record.userIdentity),
     actor: actorOf(record.userIdentity),
     ownWrite: isOwnWrite(record.userAgent),
+    restore: restoreOf(record.userAgent),
   });
 }
 

@@ -78,6 +78,8 @@ export interface EventCause {
   readonly actor?: string;
   /** Set when Tidemark itself made the call (its user agent): such changes are captured, never alerted on. */
   readonly ownWrite?: true;
+  /** The id of the `tidemark restore` that made the call (its user agent carries it). */
+  readonly restore?: string;
   /** The principals of the other events coalesced into this capture, when they differ from `principal`. */
   readonly alsoBy?: readonly string[];
   /** How many events were coalesced into this capture. */

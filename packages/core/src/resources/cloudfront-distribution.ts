@@ -8,6 +8,7 @@ import { mapPath } from '../canonical/paths.js';
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { Described, Json, JsonObject, ListedResource } from '../types/resource.js';
+import { cloudFrontDistributionRestore } from './cloudfront-distribution-restore.js';
 import { CLOUDFRONT_EVENT_SOURCE, cloudFrontIds, eventsNaming } from './cloudfront-shared.js';
 import { cloudFrontService } from './services.js';
 import { keyedBy, limitedPages, tagsAsMap, toJson, toJsonObject } from './support.js';
@@ -116,6 +117,7 @@ export const cloudFrontDistribution: ResourceDefinition = {
   events: eventsNaming(DISTRIBUTION_EVENTS, distributionFromRecord),
   list: listDistributions,
   describe: (ctx, id, region) => describeDistribution(ctx, id, region),
+  restore: cloudFrontDistributionRestore,
   normalise(raw) {
     // Origins and origin groups are found by id, never by position; aliases are a set. Cache behaviours keep
     // their order: it is their precedence.

@@ -78,13 +78,33 @@ function storedValue(value: AttributeValue): Json {
   return json;
 }
 
+/** A stored item (see {@link storedItem}) as the SDK sends it: bytes from base64 again. */
+export function itemFromStored(stored: JsonObject): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(stored)) item[name] = valueFromStored(value);
+  return item;
+}
+
+function valueFromStored(value: Json): AttributeValue {
+  if (!isJsonObject(value))
+    throw new TypeError(`a stored attribute value is an object, received ${String(value)}`);
+  const bytes = (text: Json) => new Uint8Array(Buffer.from(String(text), 'base64'));
+  if (isJsonObject(value.M)) return { M: itemFromStored(value.M) };
+  if (Array.isArray(value.L)) return { L: value.L.map(valueFromStored) };
+  if (typeof value.B === 'string') return { B: bytes(value.B) };
+  if (Array.isArray(value.BS)) return { BS: value.BS.map(bytes) };
+  // S, N, BOOL, NULL, SS and NS are stored as the SDK carries them.
+  return value as unknown as AttributeValue;
+}
+
 /** The key of a stored item: its key attributes, in key-schema order, as canonical JSON. */
 export function itemKey(item: JsonObject, keys: TableKeys): string | undefined {
   const values = keys.names.map((name) => item[name]);
   return values.some((value) => value === undefined) ? undefined : canonicalJson(values as Json[]);
 }
 
-function keyedLine(item: Record<string, AttributeValue>, keys: TableKeys): KeyedLine | undefined {
+/** An item as a stored line (canonical JSON of {@link storedItem}) with its key, or `undefined` without its key. */
+export function keyedLine(item: Record<string, AttributeValue>, keys: TableKeys): KeyedLine | undefined {
   const stored = storedItem(item);
   const key = itemKey(stored, keys);
   return key === undefined ? undefined : { key, line: canonicalJson(stored) };

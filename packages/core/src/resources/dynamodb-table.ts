@@ -25,6 +25,8 @@ import {
   type TableKeys,
   updateItems,
 } from './dynamodb-items.js';
+import { dynamoDbTableCloudFormation } from './dynamodb-table-cloudformation.js';
+import { dynamoDbTableRestore } from './dynamodb-table-restore.js';
 import { applicationAutoScalingService, dynamoDbService } from './services.js';
 import {
   collectPages,
@@ -369,6 +371,8 @@ export const dynamoDbTable: ResourceDefinition = {
   },
   list: listTables,
   describe: describeTable,
+  restore: dynamoDbTableRestore,
+  cloudFormation: dynamoDbTableCloudFormation,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     const table = raw.Table;

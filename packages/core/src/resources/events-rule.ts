@@ -9,6 +9,8 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { Described, Gap, JsonObject, ListedResource } from '../types/resource.js';
+import { eventsRuleCloudFormation } from './events-rule-cloudformation.js';
+import { eventsRuleRestore } from './events-rule-restore.js';
 import {
   busName,
   DEFAULT_BUS,
@@ -177,6 +179,8 @@ export const eventsRule: ResourceDefinition = {
   events: RULE_EVENTS,
   list: listRules,
   describe: (ctx, id, region) => describeRule(ctx, id, region),
+  cloudFormation: eventsRuleCloudFormation,
+  restore: eventsRuleRestore,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     if (isJsonObject(raw.Rule)) {

@@ -9,6 +9,7 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { readPart } from '../capture/read-part.js';
 import type { Described, JsonObject, ListedResource } from '../types/resource.js';
+import { iamGroupRestore } from './iam-group-restore.js';
 import {
   found,
   IAM_EVENT_SOURCE,
@@ -125,6 +126,7 @@ export const iamGroup: ResourceDefinition = {
   events: Object.fromEntries(GROUP_EVENTS.map((name) => [name, groupFromRecord])),
   list: listGroups,
   describe: (ctx, id, region) => describeGroup(ctx, id, region),
+  restore: iamGroupRestore,
   normalise(raw) {
     const normalised: JsonObject = { ...raw, ...normalisedPolicies(raw) };
     const members = sortedStrings(raw.Members);

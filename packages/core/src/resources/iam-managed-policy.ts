@@ -7,6 +7,7 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { Described, Json, JsonObject, ListedResource } from '../types/resource.js';
+import { iamManagedPolicyRestore } from './iam-managed-policy-restore.js';
 import {
   anyNotFound,
   found,
@@ -133,6 +134,7 @@ export const iamManagedPolicy: ResourceDefinition = {
   events: Object.fromEntries(POLICY_EVENTS.map((name) => [name, policyFromRecord])),
   list: listPolicies,
   describe: (ctx, id, region) => describePolicy(ctx, id, region),
+  restore: iamManagedPolicyRestore,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     const tags = tagsAsMap(raw.Tags);

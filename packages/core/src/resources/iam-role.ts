@@ -9,6 +9,8 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { Described, JsonObject, ListedResource } from '../types/resource.js';
+import { iamRoleCloudFormation } from './iam-role-cloudformation.js';
+import { iamRoleRestore } from './iam-role-restore.js';
 import {
   found,
   gapsOf,
@@ -162,6 +164,8 @@ export const iamRole: ResourceDefinition = {
   events: Object.fromEntries(ROLE_EVENTS.map((name) => [name, roleFromRecord])),
   list: listRoles,
   describe: (ctx, id, region) => describeRole(ctx, id, region),
+  cloudFormation: iamRoleCloudFormation,
+  restore: iamRoleRestore,
   normalise(raw) {
     const normalised: JsonObject = { ...raw, ...normalisedPolicies(raw) };
     if (isJsonObject(raw.Role) && raw.Role.AssumeRolePolicyDocument !== undefined) {

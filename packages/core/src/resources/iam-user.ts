@@ -29,6 +29,7 @@ import {
   sortedStrings,
   stringsAt,
 } from './iam-shared.js';
+import { iamUserRestore } from './iam-user-restore.js';
 import { iamService } from './services.js';
 import { collectPages, keyedBy, limitedPages, pick, tagsAsMap, toJson } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
@@ -243,6 +244,7 @@ export const iamUser: ResourceDefinition = {
   },
   list: listUsers,
   describe: (ctx, id, region) => describeUser(ctx, id, region),
+  restore: iamUserRestore,
   normalise(raw) {
     const normalised: JsonObject = { ...raw, ...normalisedPolicies(raw) };
     const keyed: Array<[string, string]> = [

@@ -16,6 +16,8 @@ import { partValue, readPart } from '../capture/read-part.js';
 import { GapKind, UNKNOWN_MARKER } from '../constants.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
 import { lambdaFunctionName } from './arn.js';
+import { lambdaFunctionCloudFormation } from './lambda-function-cloudformation.js';
+import { lambdaFunctionRestore } from './lambda-function-restore.js';
 import { lambdaService } from './services.js';
 import {
   collectPages,
@@ -141,7 +143,7 @@ async function storeCode(
   });
   const hash = codeHash(codeSha256);
   if (!hash) return failed('InvalidCodeSha256', 'function has no valid CodeSha256');
-  if (await ctx.content.has(hash)) return { hash };
+  if (ctx.metadataOnly || (await ctx.content.has(hash))) return { hash };
   const url = await location();
   if (url === undefined) return failed('NoCodeLocation', 'GetFunction returned no code location');
   if (typeof url !== 'string') return { gap: url };
@@ -331,6 +333,8 @@ export const lambdaFunction: ResourceDefinition = {
   events: Object.fromEntries(FUNCTION_EVENTS.map((name) => [name, functionFromRecord])),
   list: listFunctions,
   describe: (ctx, id, region) => describeFunction(ctx, id, region),
+  restore: lambdaFunctionRestore,
+  cloudFormation: lambdaFunctionCloudFormation,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     const policy = parsePolicy(raw.Policy);

@@ -13,6 +13,7 @@ import type { CallLimit } from '../capture/call-limits.js';
 import type { CaptureContext } from '../capture/context.js';
 import { type PartOutcome, partValue, readPart } from '../capture/read-part.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
+import { route53HostedZoneCloudFormation } from './route53-hosted-zone-cloudformation.js';
 import { bareRoute53Id, idAt, ROUTE53_EVENT_SOURCE, taggedResource } from './route53-shared.js';
 import { route53Service } from './services.js';
 import {
@@ -24,6 +25,7 @@ import {
   toJson,
   toJsonObject,
 } from './support.js';
+import { route53HostedZoneRestore } from './route53-hosted-zone-restore.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
 
 const TYPE = 'AWS::Route53::HostedZone';
@@ -208,6 +210,8 @@ export const route53HostedZone: ResourceDefinition = {
   events: ZONE_EVENTS,
   list: listZones,
   describe: (ctx, id, region) => describeZone(ctx, id, region),
+  restore: route53HostedZoneRestore,
+  cloudFormation: route53HostedZoneCloudFormation,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     const dnssec = raw.DNSSEC;

@@ -21,6 +21,7 @@ import type { CaptureContext } from '../capture/context.js';
 import { type PartOutcome, partValue, readPart } from '../capture/read-part.js';
 import type { Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
 import { s3ArnParts } from './arn.js';
+import { s3BucketCloudFormation } from './s3-bucket-cloudformation.js';
 import {
   bucketSelected,
   listingPrefixes,
@@ -33,6 +34,7 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
+import { s3BucketRestore } from './s3-bucket-restore.js';
 import { s3Service } from './services.js';
 import { limitedPages, parsePolicy, pick, stringField, tagsAsMap, toJson, toJsonObject } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
@@ -292,6 +294,8 @@ export const s3Bucket: ResourceDefinition = {
   secrets: [],
   events: Object.fromEntries(BUCKET_EVENTS.map((name) => [name, bucketFromRecord])),
   list: listBuckets,
+  restore: s3BucketRestore,
+  cloudFormation: s3BucketCloudFormation,
   describe: describeBucket,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };

@@ -16,6 +16,7 @@ import type {
   PreviousCapture,
 } from '../types/resource.js';
 import { s3ArnParts } from './arn.js';
+import { s3ObjectCloudFormation } from './s3-object-cloudformation.js';
 import {
   objectFingerprint,
   objectSelected,
@@ -23,6 +24,7 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
+import { s3ObjectRestore } from './s3-object-restore.js';
 import { s3Service } from './services.js';
 import { countBytes, field, pick, stringField, tagsAsMap, toJson } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
@@ -240,7 +242,7 @@ async function describeObject(
     });
 
     // Outside the selection only metadata is kept (the engine normally does not capture such objects at all).
-    if (!objectSelected(ctx.objects, bucket, key)) return found();
+    if (ctx.metadataOnly || !objectSelected(ctx.objects, bucket, key)) return found();
     if (sameContent(previous, meta)) return found({ content: previous.blobs.content as string });
     if (isArchived(meta)) {
       gaps.push({
@@ -325,6 +327,8 @@ export const s3Object: ResourceDefinition = {
   },
   list: noListing,
   describe: describeObject,
+  restore: s3ObjectRestore,
+  cloudFormation: s3ObjectCloudFormation,
   normalise(raw) {
     const normalised: JsonObject = { ...raw };
     const tags = tagsAsMap(raw.Tags);

@@ -6,8 +6,8 @@ export interface SdkClientConfig {
   region: string;
   retryMode: 'adaptive';
   maxAttempts: number;
-  /** Added to every request's user agent (`tidemark/1`). */
-  customUserAgent: string;
+  /** Added to every request's user agent as name/version pairs (`tidemark/1`). */
+  customUserAgent: Array<[string, string]>;
   profile?: string;
   endpoint?: string;
   /** Honoured by S3 clients only: path-style addressing, for an overridden endpoint. */

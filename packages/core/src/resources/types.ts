@@ -1,5 +1,6 @@
 import type { CaptureContext } from '../capture/context.js';
 import type { ServiceNotification } from '../events/types.js';
+import type { CloudFormationSpec } from '../export/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
 import type {
   Described,
@@ -9,6 +10,7 @@ import type {
   PreviousCapture,
   Scope,
 } from '../types/resource.js';
+import type { RestoreSpec } from '../restore/types.js';
 import type { AwsService } from './service.js';
 
 /**
@@ -89,6 +91,16 @@ export interface ResourceDefinition {
   ): Promise<Described>;
   /** Pure: turns the raw document into its stored shape (parsed policies, SDK metadata dropped). */
   normalise(raw: JsonObject): JsonObject;
+  /**
+   * How a resource of this type is put back as it was captured: a pure plan of API calls and how each is sent.
+   * Without it, a restore plan says the type cannot be restored, never skips it silently.
+   */
+  readonly restore?: RestoreSpec;
+  /**
+   * How a resource of this type is written as CloudFormation (`tidemark export`): pure mappers of the stored document.
+   * Without it, an export lists the resource as not described.
+   */
+  readonly cloudFormation?: CloudFormationSpec;
   /** Child resources captured with this one in a baseline (a bucket's objects): any number of types. */
   readonly children?: readonly ChildSpec[];
 }

@@ -28,6 +28,8 @@ const causeSchema = z.discriminatedUnion('kind', [
     principal: z.string().optional(),
     actor: z.string().optional(),
     ownWrite: z.literal(true).optional(),
+    /** The restore whose call this was (its user agent said so). */
+    restore: z.string().optional(),
     alsoBy: z.array(z.string()).readonly().optional(),
     coalesced: z.number().int().optional(),
   }),
@@ -39,6 +41,13 @@ const causeSchema = z.discriminatedUnion('kind', [
   }),
   /** A comparison with the live account (`diff --to live --capture`) stored what it read. */
   z.object({ kind: z.literal(CauseKind.DRIFT_CHECK) }),
+  /** A restore (`restoreId`) to the moment `at` captured the resource just `before` changing it, or just `after`. */
+  z.object({
+    kind: z.literal(CauseKind.RESTORE),
+    restoreId: z.string(),
+    phase: z.enum(['before', 'after']),
+    at: z.string(),
+  }),
 ]);
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);

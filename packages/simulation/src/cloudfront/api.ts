@@ -2,6 +2,7 @@ import {
   AccessDenied,
   CloudFrontClient,
   CloudFrontServiceException,
+  CNAMEAlreadyExists,
   DescribeFunctionCommand,
   GetCachePolicyCommand,
   GetCloudFrontOriginAccessIdentityCommand,
@@ -13,7 +14,10 @@ import {
   GetOriginRequestPolicyCommand,
   GetPublicKeyCommand,
   GetResponseHeadersPolicyCommand,
+  IllegalUpdate,
+  InconsistentQuantities,
   InvalidArgument,
+  InvalidIfMatchVersion,
   ListCachePoliciesCommand,
   ListCloudFrontOriginAccessIdentitiesCommand,
   ListDistributionsCommand,
@@ -24,18 +28,21 @@ import {
   ListPublicKeysCommand,
   ListResponseHeadersPoliciesCommand,
   ListTagsForResourceCommand,
+  MissingBody,
   NoSuchCachePolicy,
   NoSuchCloudFrontOriginAccessIdentity,
   NoSuchDistribution,
   NoSuchFunctionExists,
+  NoSuchOrigin,
   NoSuchOriginAccessControl,
   NoSuchOriginRequestPolicy,
   NoSuchPublicKey,
   NoSuchResource,
   NoSuchResponseHeadersPolicy,
+  PreconditionFailed,
 } from '@aws-sdk/client-cloudfront';
 import { Uint8ArrayBlobAdapter } from '@smithy/util-stream';
-import { type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
+import { type CallTarget, defineOperation, type Operation, type ServiceProfile } from '../dispatch.js';
 import { DENIED_BY, fault, notAuthorized } from '../errors.js';
 import { compareKeys, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
@@ -112,10 +119,14 @@ const NO_FUNCTION = 'The function does not exist.';
 /**
  * The CloudFront API of the simulated account: distributions, custom and AWS managed policies, functions, origin
  * access controls and identities, key groups, public keys and distribution tags, with CloudFront's list shapes
- * (`Marker`/`NextMarker`, `Quantity`, `Items` absent when empty), ETags and error codes. Global: every region answers
- * the same. Markers are opaque tokens.
+ * (`Marker`/`NextMarker`, `Quantity`, `Items` absent when empty), ETags and error codes, with `writes` (see
+ * `cloudFrontWriteOperations`) beside these reads. Global: every region answers the same. Markers are opaque tokens.
  */
-export function cloudFrontProfile(state: CloudFrontState, context: SimulationContext): ServiceProfile {
+export function cloudFrontProfile(
+  state: CloudFrontState,
+  context: SimulationContext,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
   const target =
     (resourceType: string) =>
     (input: { Id?: string | undefined; Name?: string | undefined }): CallTarget => {
@@ -138,16 +149,23 @@ export function cloudFrontProfile(state: CloudFrontState, context: SimulationCon
       base: CloudFrontServiceException,
       modeled: {
         AccessDenied,
+        CNAMEAlreadyExists,
+        IllegalUpdate,
+        InconsistentQuantities,
         InvalidArgument,
+        InvalidIfMatchVersion,
+        MissingBody,
         NoSuchCachePolicy,
         NoSuchCloudFrontOriginAccessIdentity,
         NoSuchDistribution,
         NoSuchFunctionExists,
+        NoSuchOrigin,
         NoSuchOriginAccessControl,
         NoSuchOriginRequestPolicy,
         NoSuchPublicKey,
         NoSuchResource,
         NoSuchResponseHeadersPolicy,
+        PreconditionFailed,
       },
     },
     client: CloudFrontClient,
@@ -474,6 +492,7 @@ export function cloudFrontProfile(state: CloudFrontState, context: SimulationCon
           };
         },
       }),
+      ...writes,
     ],
   };
 }

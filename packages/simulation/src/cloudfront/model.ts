@@ -111,6 +111,41 @@ export class CloudFrontState {
     return distribution;
   }
 
+  /** The distribution with this ARN, or `undefined`. */
+  distributionByArn(arn: string | undefined): SimDistribution | undefined {
+    return [...this.distributions.values()].find((distribution) => distribution.arn === arn);
+  }
+
+  /** The alternate domain names of every distribution but `id`: each can serve only one distribution. */
+  aliasesElsewhere(id: string): Set<string> {
+    return new Set(
+      [...this.distributions.values()]
+        .filter((distribution) => distribution.id !== id)
+        .flatMap((distribution) => distribution.config.Aliases?.Items ?? []),
+    );
+  }
+
+  /** Replaces a distribution's configuration: a new ETag, and `LastModifiedTime` moves to `at`. */
+  reconfigure(distribution: SimDistribution, config: DistributionConfig, at: Date): void {
+    distribution.config = config;
+    distribution.etag = this.newId();
+    distribution.lastModified = at;
+  }
+
+  /** Adds or replaces tags by key; the ETag and `LastModifiedTime` do not move, as in CloudFront. */
+  tag(distribution: SimDistribution, tags: readonly Tag[]): void {
+    const keys = new Set(tags.map((tag) => tag.Key));
+    distribution.tags = [
+      ...distribution.tags.filter((tag) => !keys.has(tag.Key)),
+      ...tags.map((tag) => ({ ...tag })),
+    ];
+  }
+
+  /** Removes the tags with these keys (keys it does not have are ignored). */
+  untag(distribution: SimDistribution, keys: readonly string[]): void {
+    distribution.tags = distribution.tags.filter((tag) => tag.Key === undefined || !keys.includes(tag.Key));
+  }
+
   /** The stage of a function, `undefined` when it has none (LIVE before the first publish). */
   stage(fn: SimCloudFrontFunction, stage: StageName): SimFunctionStage | undefined {
     return stage === 'LIVE' ? fn.live : fn.development;

@@ -4,8 +4,8 @@ import type { SimulatedEvent, SimulatedScale } from '../types.js';
 import { cloudFrontProfile } from './api.js';
 import { CloudFrontState, type SimDistribution } from './model.js';
 import { seedCloudFront } from './seed.js';
-import { trailConfig, trailDistribution, trailTime } from './trail.js';
-import { distributionView } from './views.js';
+import { emitCloudFrontCall, taggingTrail, trailTime, updateDistributionTrail } from './trail.js';
+import { cloudFrontWriteOperations } from './write-api.js';
 
 /** What {@link SimulatedCloudFront.updateDistribution} may change in a distribution's configuration. */
 export interface DistributionChange {
@@ -21,7 +21,11 @@ export interface DistributionChange {
 
 /** Rules a configuration change must follow, as CloudFront validates them. */
 const CHANGE_RULES: ReadonlyArray<{
-  readonly invalid: (change: DistributionChange, distribution: SimDistribution, others: string[]) => boolean;
+  readonly invalid: (
+    change: DistributionChange,
+    distribution: SimDistribution,
+    others: Set<string>,
+  ) => boolean;
   readonly message: (change: DistributionChange, distribution: SimDistribution) => string;
 }> = [
   {
@@ -36,14 +40,11 @@ const CHANGE_RULES: ReadonlyArray<{
       `removeAliases must name aliases of ${distribution.id} (${(distribution.config.Aliases?.Items ?? []).join(', ')}), received ${removeAliases.join(', ')}`,
   },
   {
-    invalid: ({ addAliases = [] }, _distribution, others) =>
-      addAliases.some((alias) => others.includes(alias)),
+    invalid: ({ addAliases = [] }, _distribution, others) => addAliases.some((alias) => others.has(alias)),
     message: ({ addAliases = [] }) =>
       `addAliases must not name an alias another distribution uses (CNAMEAlreadyExists), received ${addAliases.join(', ')}`,
   },
 ];
-
-const EVENT_SOURCE = 'cloudfront.amazonaws.com';
 
 /**
  * CloudFront in the simulated account: its API (see {@link cloudFrontProfile}), seeded with the sites'
@@ -59,7 +60,9 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
     this.#context = context;
     this.#state = new CloudFrontState(context.model.accountId, context.model.random);
     seedCloudFront(this.#state, context.model, scale.distributions ?? 0);
-    this.profiles = [cloudFrontProfile(this.#state, context)];
+    this.profiles = [
+      cloudFrontProfile(this.#state, context, cloudFrontWriteOperations(this.#state, context)),
+    ];
   }
 
   /** The id of the distribution serving an alternate domain name (`sailjada.com`, `www.sailjada.com`). */
@@ -88,9 +91,7 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
   /** Changes a distribution's configuration: a new ETag and `LastModifiedTime`, `InProgress` for a few minutes. */
   updateDistribution(id: string, change: DistributionChange): SimulatedEvent[] {
     const distribution = this.#state.distribution(id);
-    const others = [...this.#state.distributions.values()]
-      .filter((item) => item.id !== id)
-      .flatMap((item) => item.config.Aliases?.Items ?? []);
+    const others = this.#state.aliasesElsewhere(id);
     const broken = CHANGE_RULES.find((rule) => rule.invalid(change, distribution, others));
     if (broken) throw new RangeError(broken.message(change, distribution));
 
@@ -98,25 +99,19 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
       (alias) => !change.removeAliases?.includes(alias),
     );
     const ifMatch = distribution.etag;
-    distribution.config = {
+    const config = {
       ...distribution.config,
       Aliases: aliases.length > 0 ? { Quantity: aliases.length, Items: aliases } : { Quantity: 0 },
       ...(change.defaultRootObject === undefined ? {} : { DefaultRootObject: change.defaultRootObject }),
       ...(change.comment === undefined ? {} : { Comment: change.comment }),
       ...(change.enabled === undefined ? {} : { Enabled: change.enabled }),
     };
-    distribution.etag = this.#state.newId();
-    distribution.lastModified = this.#context.now();
-    return this.#emit('UpdateDistribution2020_05_31', {
-      at: distribution.lastModified,
-      requestParameters: { id, ifMatch, distributionConfig: trailConfig(distribution.config) },
-      responseElements: {
-        distribution: trailDistribution(
-          distributionView(this.#state, distribution, distribution.lastModified),
-        ),
-        eTag: distribution.etag,
-      },
-    });
+    this.#state.reconfigure(distribution, config, this.#context.now());
+    return emitCloudFrontCall(
+      this.#context,
+      'UpdateDistribution',
+      updateDistributionTrail(this.#state, distribution, ifMatch),
+    );
   }
 
   /** Purges paths (`/index.html`, `/images/*`) from the edge caches; the configuration does not change. */
@@ -138,7 +133,7 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
       paths: { quantity: paths.length, items: [...paths] },
       callerReference: invalidation.callerReference,
     };
-    return this.#emit('CreateInvalidation2020_05_31', {
+    return emitCloudFrontCall(this.#context, 'CreateInvalidation', {
       at: invalidation.createTime,
       requestParameters: { distributionId: id, invalidationBatch: batch },
       responseElements: {
@@ -156,16 +151,13 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
   /** Adds or replaces tags; `LastModifiedTime` and the ETag do not move, as in CloudFront. */
   tagDistribution(id: string, tags: Readonly<Record<string, string>>): SimulatedEvent[] {
     const distribution = this.#state.distribution(id);
-    const kept = distribution.tags.filter((tag) => tag.Key === undefined || !(tag.Key in tags));
-    distribution.tags = [...kept, ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))];
-    return this.#emit('TagResource2020_05_31', {
-      at: this.#context.now(),
-      requestParameters: {
-        resource: distribution.arn,
-        tags: { items: Object.entries(tags).map(([key, value]) => ({ key, value })) },
-      },
-      responseElements: null,
-    });
+    const added = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    this.#state.tag(distribution, added);
+    return emitCloudFrontCall(
+      this.#context,
+      'TagResource',
+      taggingTrail(this.#context.now(), distribution.arn, { tags: added }),
+    );
   }
 
   /**
@@ -175,28 +167,10 @@ export class SimulatedCloudFront implements SimulatedServiceModule {
   deleteDistribution(id: string): SimulatedEvent[] {
     const distribution = this.#state.distribution(id);
     this.#state.distributions.delete(id);
-    return this.#emit('DeleteDistribution2020_05_31', {
+    return emitCloudFrontCall(this.#context, 'DeleteDistribution', {
       at: this.#context.now(),
       requestParameters: { id, ifMatch: distribution.etag },
       responseElements: null,
     });
-  }
-
-  #emit(
-    eventName: string,
-    body: {
-      readonly at: Date;
-      readonly requestParameters: Record<string, unknown>;
-      readonly responseElements: Record<string, unknown> | null;
-    },
-  ): SimulatedEvent[] {
-    const context = this.#context;
-    const event = context.events.apiCall({
-      eventSource: EVENT_SOURCE,
-      eventName,
-      region: 'us-east-1',
-      ...body,
-    });
-    return context.emit([event]);
   }
 }

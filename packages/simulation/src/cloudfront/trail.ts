@@ -1,5 +1,12 @@
-import type { Distribution, DistributionConfig } from '@aws-sdk/client-cloudfront';
-import { lowerCamelCase } from '../events.js';
+import type { Distribution, DistributionConfig, Tag } from '@aws-sdk/client-cloudfront';
+import { type ApiCallSpec, lowerCamelCase } from '../events.js';
+import type { SimulationContext } from '../service-simulator.js';
+import type { SimulatedEvent } from '../types.js';
+import type { CloudFrontState, SimDistribution } from './model.js';
+import { distributionView } from './views.js';
+
+/** The API version CloudFront's CloudTrail event names end with. */
+const API_VERSION = '2020_05_31';
 
 /** CloudTrail writes no distribution comment: this stands in its place. */
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
@@ -39,4 +46,57 @@ export function trailDistribution(distribution: Distribution): Record<string, un
       ? { DistributionConfig: { ...distribution.DistributionConfig, Comment: HIDDEN } }
       : {}),
   });
+}
+
+/**
+ * Records one successful CloudFront call as CloudTrail does (in `us-east-1`, the event name with its `2020_05_31`
+ * API version), made with `userAgent` (the console's when not given), and returns its events.
+ */
+export function emitCloudFrontCall(
+  context: SimulationContext,
+  operation: string,
+  body: Pick<ApiCallSpec, 'at' | 'requestParameters' | 'responseElements'>,
+  userAgent?: string,
+): SimulatedEvent[] {
+  return context.emit([
+    context.events.apiCall({
+      eventSource: 'cloudfront.amazonaws.com',
+      eventName: `${operation}${API_VERSION}`,
+      region: 'us-east-1',
+      ...body,
+      ...(userAgent === undefined ? {} : { userAgent }),
+    }),
+  ]);
+}
+
+/** What CloudTrail records of an `UpdateDistribution` that replaced the configuration whose ETag was `ifMatch`. */
+export function updateDistributionTrail(
+  state: CloudFrontState,
+  distribution: SimDistribution,
+  ifMatch: string,
+): Pick<ApiCallSpec, 'at' | 'requestParameters' | 'responseElements'> {
+  return {
+    at: distribution.lastModified,
+    requestParameters: { id: distribution.id, ifMatch, distributionConfig: trailConfig(distribution.config) },
+    responseElements: {
+      distribution: trailDistribution(distributionView(state, distribution, distribution.lastModified)),
+      eTag: distribution.etag,
+    },
+  };
+}
+
+/** What CloudTrail records of a `TagResource` (`tags`) or `UntagResource` (`keys`) call. */
+export function taggingTrail(
+  at: Date,
+  resource: string,
+  change: { readonly tags: readonly Tag[] } | { readonly keys: readonly string[] },
+): Pick<ApiCallSpec, 'at' | 'requestParameters' | 'responseElements'> {
+  return {
+    at,
+    requestParameters:
+      'tags' in change
+        ? { resource, tags: { items: change.tags.map(({ Key, Value }) => ({ key: Key, value: Value })) } }
+        : { resource, tagKeys: { items: [...change.keys] } },
+    responseElements: null,
+  };
 }

@@ -27,7 +27,13 @@ import {
   type Tag,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
-import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
+import {
+  type CallContext,
+  type CallTarget,
+  defineOperation,
+  type Operation,
+  type ServiceProfile,
+} from '../dispatch.js';
 import { fault, notAuthorized } from '../errors.js';
 import { compareKeys, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
@@ -46,7 +52,13 @@ const TAGS_PAGE = 10;
 const MAX_BATCH_KEYS = 100;
 const BATCH_BYTES = 16 * 1024 * 1024;
 /** The data-plane actions, throttled with `ProvisionedThroughputExceededException` rather than `ThrottlingException`. */
-const DATA_PLANE = new Set(['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+const DATA_PLANE = new Set([
+  'dynamodb:Scan',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+]);
 /** A table's ARN, which DynamoDB accepts wherever it takes a `TableName`. */
 const TABLE_ARN = /^arn:[^:]+:dynamodb:[^:]*:\d+:table\/([^/]+)$/;
 /** Option names of the item reads the simulation does not answer (projections, filters), refused loudly. */
@@ -58,10 +70,15 @@ const UNSUPPORTED_READ_OPTIONS = [
 
 /**
  * The DynamoDB API of the simulated account (JSON 1.0 protocol, shapes of the API reference): the tables of the
- * caller's region, their settings and items. Tables are named by `TableName` (a name or an ARN) or `ResourceArn`;
- * each call's target is the table name, so `deny('dynamodb:Scan', 'bookings')` denies one table.
+ * caller's region, their settings and items, with `writes` (see `dynamoDbWriteOperations`) beside these reads.
+ * Tables are named by `TableName` (a name or an ARN) or `ResourceArn`; each call's target is the table name, so
+ * `deny('dynamodb:Scan', 'bookings')` denies one table.
  */
-export function dynamoDbProfile(context: SimulationContext, dynamo: DynamoDbModel): ServiceProfile {
+export function dynamoDbProfile(
+  context: SimulationContext,
+  dynamo: DynamoDbModel,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
   const { model } = context;
   const byName = (input: { TableName?: string | undefined }): CallTarget =>
     tableTarget(dynamo, input.TableName);
@@ -248,17 +265,19 @@ export function dynamoDbProfile(context: SimulationContext, dynamo: DynamoDbMode
           return { ExportDescription: completeExport(context, found) };
         },
       }),
+      ...writes,
     ],
   };
 }
 
 /** The name a `TableName` or table ARN designates. */
-function tableName(nameOrArn: string | undefined): string {
+export function tableName(nameOrArn: string | undefined): string {
   const value = nameOrArn ?? '';
   return TABLE_ARN.exec(value)?.[1] ?? value;
 }
 
-function tableTarget(dynamo: DynamoDbModel, nameOrArn: string | undefined): CallTarget {
+/** What a call naming a table (by name or ARN) touches: its name and ARN. */
+export function tableTarget(dynamo: DynamoDbModel, nameOrArn: string | undefined): CallTarget {
   const name = tableName(nameOrArn);
   return { ids: [name], arn: dynamo.tables.get(name)?.arn ?? dynamo.arn(name) };
 }
@@ -267,7 +286,7 @@ function tableTarget(dynamo: DynamoDbModel, nameOrArn: string | undefined): Call
  * The table a call names in the caller's region, or DynamoDB's not-found error: `ResourceNotFoundException` for
  * most operations, `TableNotFoundException` for the backup and export ones.
  */
-function findTable(
+export function findTable(
   dynamo: DynamoDbModel,
   nameOrArn: string | undefined,
   call: CallContext,

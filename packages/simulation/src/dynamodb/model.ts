@@ -113,6 +113,11 @@ export class DynamoDbModel {
   readonly exports = new Map<string, SimExport>();
   readonly scalableTargets: Array<ScalableTarget & { readonly region: string }> = [];
   readonly scalingPolicies: Array<ScalingPolicy & { readonly region: string }> = [];
+  /**
+   * Write throttling by table name: each of the next `calls` batch writes to the table processes only its first
+   * `accepted` requests for it, as when a table's write capacity is exceeded.
+   */
+  readonly writeThrottles = new Map<string, { calls: number; readonly accepted: number }>();
   readonly #model: AccountModel;
 
   constructor(model: AccountModel, scale: DynamoDbScale) {

@@ -7,10 +7,9 @@ import { dynamoDbProfile } from './api.js';
 import { type Item, keyOf, matchesKey, plainKey } from './attribute-values.js';
 import { applicationAutoScalingProfile } from './autoscaling-api.js';
 import { DynamoDbModel, type SimTable } from './model.js';
-import { trailCase } from './trail.js';
+import { DYNAMODB_EVENT_SOURCE, trailCase } from './trail.js';
 import { tableDescription } from './views.js';
-
-const EVENT_SOURCE = 'dynamodb.amazonaws.com';
+import { dynamoDbWriteOperations } from './write-api.js';
 
 /** What {@link SimulatedDynamoDb.updateTable} may change. */
 export interface TableChanges {
@@ -44,7 +43,7 @@ export class SimulatedDynamoDb implements SimulatedServiceModule {
       itemSize: scale.itemSize ?? 1024,
     });
     this.profiles = [
-      dynamoDbProfile(context, this.#dynamo),
+      dynamoDbProfile(context, this.#dynamo, dynamoDbWriteOperations(context, this.#dynamo)),
       applicationAutoScalingProfile(context.model, this.#dynamo),
     ];
   }
@@ -71,6 +70,20 @@ export class SimulatedDynamoDb implements SimulatedServiceModule {
       throw new Error(`a key of ${tableName} is exactly ${keyNames(table).join(', ')}`);
     table.items.delete(key);
     return this.#dataEvent('DeleteItem', table, { key: plainKey(key) });
+  }
+
+  /**
+   * Throttles item writes to a table: each of the next `calls` `BatchWriteItem` calls writes only its first
+   * `accepted` requests for the table and returns the others in `UnprocessedItems`, as DynamoDB does when a table's
+   * write capacity is exceeded (a call of which nothing is written fails with `ProvisionedThroughputExceededException`).
+   */
+  throttleItemWrites(tableName: string, calls: number, accepted: number): void {
+    const table = this.#dynamo.table(tableName);
+    if (![calls, accepted].every((count) => Number.isInteger(count) && count >= 0))
+      throw new RangeError(
+        `calls and accepted must be non-negative integers, received ${calls} and ${accepted}`,
+      );
+    this.#dynamo.writeThrottles.set(table.name, { calls, accepted });
   }
 
   /** Changes the billing mode, provisioned capacity or deletion protection: the `UpdateTable` management event. */
@@ -190,7 +203,7 @@ export class SimulatedDynamoDb implements SimulatedServiceModule {
     body: Pick<ApiCallSpec, 'requestParameters' | 'responseElements'>,
   ): SimulatedEvent[] {
     return emitApiCall(this.#context, 'dynamodb', {
-      eventSource: EVENT_SOURCE,
+      eventSource: DYNAMODB_EVENT_SOURCE,
       eventName,
       region: table.region,
       at,

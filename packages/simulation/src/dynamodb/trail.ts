@@ -1,3 +1,6 @@
+/** CloudTrail `eventSource` of every DynamoDB call. */
+export const DYNAMODB_EVENT_SOURCE = 'dynamodb.amazonaws.com';
+
 /**
  * A value as CloudTrail writes DynamoDB's responses in `responseElements`: keys in lower camel case by lowering
  * their first letter (`SSEDescription` becomes `sSEDescription`), dates as `May 3, 2015 11:34:14 PM` (UTC),

@@ -6,6 +6,8 @@ import {
   EventBridgeClient,
   EventBridgeServiceException,
   InternalException,
+  InvalidEventPatternException,
+  LimitExceededException,
   ListEventBusesCommand,
   ListRulesCommand,
   ListTagsForResourceCommand,
@@ -15,7 +17,13 @@ import {
   type Rule,
   ThrottlingException,
 } from '@aws-sdk/client-eventbridge';
-import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
+import {
+  type CallContext,
+  type CallTarget,
+  defineOperation,
+  type Operation,
+  type ServiceProfile,
+} from '../dispatch.js';
 import { fault, injectedFaults } from '../errors.js';
 import { type AccountModel, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
@@ -35,24 +43,22 @@ const RULE_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):rule\/(.+)$/;
 
 /**
  * The EventBridge API of the simulated account (JSON 1.1): event buses, rules, targets and tags of the caller's
- * region. Errors as EventBridge answers them: `ResourceNotFoundException` (400) for a missing bus or rule,
- * `ValidationException` (400) for an invalid limit or token, `AccessDeniedException` and `ThrottlingException` (400).
+ * region, with `writes` (see `eventBridgeWriteOperations`) beside these reads. Errors as EventBridge answers them:
+ * `ResourceNotFoundException` (400) for a missing bus or rule, `ValidationException` (400) for an invalid limit or
+ * token, `AccessDeniedException` and `ThrottlingException` (400).
  */
-export function eventBridgeProfile(model: AccountModel, events: EventBridgeModel): ServiceProfile {
-  const findBus = (name: string | undefined, call: CallContext) => busOf(model, events, name, call);
+export function eventBridgeProfile(
+  model: AccountModel,
+  events: EventBridgeModel,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
+  const findBus = (name: string | undefined, call: CallContext) => busOf(model, events, name, call.region);
   const findRule = (
     input: { Name?: string | undefined; EventBusName?: string | undefined },
     call: CallContext,
   ) => ruleOf(findBus(input.EventBusName, call), input.Name ?? '');
-  const ruleTarget = (
-    name: string | undefined,
-    busName: string | undefined,
-    call: CallContext,
-  ): CallTarget => {
-    const bus = plainBusName(busName);
-    const id = bus === DEFAULT_BUS ? (name ?? '') : `${bus}/${name ?? ''}`;
-    return { ids: [id], arn: `arn:aws:events:${call.region}:${model.accountId}:rule/${id}` };
-  };
+  const ruleTarget = (name: string | undefined, busName: string | undefined, call: CallContext) =>
+    ruleCallTarget(model, name, busName, call.region);
 
   return {
     service: 'events',
@@ -62,6 +68,8 @@ export function eventBridgeProfile(model: AccountModel, events: EventBridgeModel
         AccessDeniedException,
         ConcurrentModificationException,
         InternalException,
+        InvalidEventPatternException,
+        LimitExceededException,
         ManagedRuleException,
         ResourceNotFoundException,
         ThrottlingException,
@@ -166,11 +174,14 @@ export function eventBridgeProfile(model: AccountModel, events: EventBridgeModel
       }),
       defineOperation(ListTagsForResourceCommand, {
         action: 'events:ListTagsForResource',
-        target: (input) => ({ ids: [taggedId(input.ResourceARN ?? '')], arn: input.ResourceARN ?? '' }),
+        target: (input) => taggedTarget(input.ResourceARN),
         answer: (input, call) => ({
-          Tags: taggedResource(model, events, input.ResourceARN ?? '', call).tags.map((tag) => ({ ...tag })),
+          Tags: taggedResource(model, events, input.ResourceARN ?? '', call.region).tags.map((tag) => ({
+            ...tag,
+          })),
         }),
       }),
+      ...writes,
     ],
   };
 }
@@ -190,53 +201,65 @@ function ruleSummary(rule: SimRule): Rule {
   };
 }
 
-/** The id a tagged resource's ARN names: a rule id (`bus/name` off the default bus) or a bus name. */
-function taggedId(arn: string): string {
-  const rule = RULE_ARN.exec(arn)?.[3];
-  return rule ?? BUS_ARN.exec(arn)?.[3] ?? arn;
+/** What a call naming a rule touches: the rule's id (`bus/name` off the default bus) and ARN. */
+export function ruleCallTarget(
+  model: AccountModel,
+  name: string | undefined,
+  busName: string | undefined,
+  region: string,
+): CallTarget {
+  const bus = plainBusName(busName);
+  const id = bus === DEFAULT_BUS ? (name ?? '') : `${bus}/${name ?? ''}`;
+  return { ids: [id], arn: `arn:aws:events:${region}:${model.accountId}:rule/${id}` };
+}
+
+/** What a call naming a rule or bus by its ARN touches: the rule id (`bus/name` off the default bus) or bus name. */
+export function taggedTarget(arn: string | undefined): CallTarget {
+  const value = arn ?? '';
+  return { ids: [RULE_ARN.exec(value)?.[3] ?? BUS_ARN.exec(value)?.[3] ?? value], arn: value };
 }
 
 /** The bus a call names, in the caller's region and account: `ResourceNotFoundException` otherwise. */
-function busOf(
+export function busOf(
   model: AccountModel,
   events: EventBridgeModel,
   value: string | undefined,
-  call: CallContext,
+  region: string,
 ): SimEventBus {
   const name = plainBusName(value);
   const arn = value === undefined ? undefined : BUS_ARN.exec(value);
-  const elsewhere =
-    arn !== undefined && arn !== null && (arn[1] !== call.region || arn[2] !== model.accountId);
-  const bus = elsewhere ? undefined : events.bus(call.region, name);
+  const elsewhere = arn !== undefined && arn !== null && (arn[1] !== region || arn[2] !== model.accountId);
+  const bus = elsewhere ? undefined : events.bus(region, name);
   if (!bus) throw fault('ResourceNotFoundException', 400, `Event bus ${name} does not exist.`);
   return bus;
 }
 
-function ruleOf(bus: SimEventBus, name: string): SimRule {
+/** The rule of a bus, or `ResourceNotFoundException`. */
+export function ruleOf(bus: SimEventBus, name: string): SimRule {
   const rule = bus.rules.get(name);
   if (!rule)
     throw fault('ResourceNotFoundException', 400, `Rule ${name} does not exist on EventBus ${bus.name}.`);
   return rule;
 }
 
-/** The rule or bus a `ResourceARN` names. */
-function taggedResource(
+/** The rule or bus a `ResourceARN` names, in the caller's region and account. */
+export function taggedResource(
   model: AccountModel,
   events: EventBridgeModel,
   arn: string,
-  call: CallContext,
+  region: string,
 ): SimEventBus | SimRule {
   const rule = RULE_ARN.exec(arn);
   if (rule) {
-    if (rule[1] !== call.region || rule[2] !== model.accountId) {
+    if (rule[1] !== region || rule[2] !== model.accountId) {
       throw fault('ResourceNotFoundException', 400, `Rule ${rule[3]} does not exist.`);
     }
     const path = rule[3] ?? '';
     const slash = path.lastIndexOf('/');
     const bus = slash === -1 ? DEFAULT_BUS : path.slice(0, slash);
-    return ruleOf(busOf(model, events, bus, call), path.slice(slash + 1));
+    return ruleOf(busOf(model, events, bus, region), path.slice(slash + 1));
   }
-  if (BUS_ARN.test(arn)) return busOf(model, events, arn, call);
+  if (BUS_ARN.test(arn)) return busOf(model, events, arn, region);
   throw fault(
     'ValidationException',
     400,

@@ -1,13 +1,12 @@
 import type { Target } from '@aws-sdk/client-eventbridge';
 import type { ServiceProfile } from '../dispatch.js';
-import { type ApiCallSpec, lowerCamelCase } from '../events.js';
 import { optional } from '../model.js';
 import { emitApiCall, type SimulatedServiceModule, type SimulationContext } from '../service-simulator.js';
 import type { SimulatedEvent, SimulatedScale } from '../types.js';
 import { eventBridgeProfile } from './api.js';
 import { EventBridgeModel, type EventBridgeSeed, plainBusName, type RuleSpec } from './model.js';
-
-const EVENT_SOURCE = 'events.amazonaws.com';
+import { eventBridgeWriteOperations } from './write-api.js';
+import { EventBridgeWrites, type WriteCall } from './writes.js';
 
 /**
  * EventBridge in the simulated account's home region: the `default` bus (whose resource policy lets the charter
@@ -25,35 +24,44 @@ export class SimulatedEventBridge implements SimulatedServiceModule {
   readonly seed: EventBridgeSeed;
   readonly #context: SimulationContext;
   readonly #events: EventBridgeModel;
+  readonly #writes: EventBridgeWrites;
 
   constructor(context: SimulationContext, scale: SimulatedScale) {
     this.#context = context;
     this.#events = new EventBridgeModel(context.model, scale.eventRules ?? 0);
     this.seed = this.#events.seed;
-    this.profiles = [eventBridgeProfile(context.model, this.#events)];
+    this.#writes = new EventBridgeWrites(this.#events, context);
+    this.profiles = [
+      eventBridgeProfile(
+        context.model,
+        this.#events,
+        eventBridgeWriteOperations(context.model, this.#writes),
+      ),
+    ];
   }
 
-  /** Creates a rule or replaces an existing one's pattern, schedule, state and description (`PutRule`). */
+  /** Creates a rule or replaces an existing one's pattern, schedule, state, description and role (`PutRule`). */
   putRule(change: RuleSpec): SimulatedEvent[] {
-    const rule = this.#events.putRule({ ...change, bus: plainBusName(change.bus) });
-    return this.#apiCall('PutRule', {
-      requestParameters: {
-        name: change.name,
-        ...optional('eventPattern', change.eventPattern),
-        ...optional('scheduleExpression', change.scheduleExpression),
-        state: rule.state,
-        ...optional('description', change.description),
-        ...optional('roleArn', change.roleArn),
-        ...optional('eventBusName', change.bus),
-      },
-      responseElements: { ruleArn: rule.arn },
-    });
+    const input = {
+      Name: change.name,
+      ...optional('EventBusName', change.bus),
+      ...optional('EventPattern', change.eventPattern),
+      ...optional('ScheduleExpression', change.scheduleExpression),
+      ...optional('State', change.state),
+      ...optional('Description', change.description),
+      ...optional('RoleArn', change.roleArn),
+    };
+    return this.#writes.putRule(input, this.#home()).events;
   }
 
   /** Disables a rule (`DisableRule`); `bus` is a bus name or ARN, the default bus when left out. */
   disableRule(name: string, bus?: string): SimulatedEvent[] {
     this.#events.requireRule(name, plainBusName(bus)).state = 'DISABLED';
-    return this.#apiCall('DisableRule', {
+    return emitApiCall(this.#context, 'events', {
+      eventSource: 'events.amazonaws.com',
+      eventName: 'DisableRule',
+      region: this.#context.model.homeRegion,
+      at: this.#context.now(),
       requestParameters: { name, ...optional('eventBusName', bus) },
       responseElements: null,
     });
@@ -61,52 +69,38 @@ export class SimulatedEventBridge implements SimulatedServiceModule {
 
   /** Adds targets to a rule, replacing those with the same `Id` (`PutTargets`). */
   putTargets(rule: string, targets: readonly Target[], bus?: string): SimulatedEvent[] {
-    const target = this.#events.requireRule(rule, plainBusName(bus));
-    for (const added of targets) {
-      if (!added.Id) throw new Error('every target needs an Id');
-      target.targets.set(added.Id, structuredClone(added));
-    }
-    return this.#apiCall('PutTargets', {
-      requestParameters: {
-        rule,
-        ...optional('eventBusName', bus),
-        targets: targets.map((added) => lowerCamelCase(added)),
-      },
-      responseElements: { failedEntryCount: 0, failedEntries: [] },
-    });
+    const input = { Rule: rule, ...optional('EventBusName', bus), Targets: [...targets] };
+    return this.#writes.putTargets(input, this.#home()).events;
+  }
+
+  /** Removes targets of a rule by id (`RemoveTargets`). */
+  removeTargets(rule: string, ids: readonly string[], bus?: string): SimulatedEvent[] {
+    const input = { Rule: rule, ...optional('EventBusName', bus), Ids: [...ids] };
+    return this.#writes.removeTargets(input, this.#home()).events;
+  }
+
+  /** Adds or replaces tags of a rule (`TagResource`). */
+  tagRule(name: string, tags: Record<string, string>, bus?: string): SimulatedEvent[] {
+    const arn = this.#events.requireRule(name, plainBusName(bus)).arn;
+    const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    return this.#writes.tagResource(arn, list, this.#home());
   }
 
   /** Deletes a rule as the console does: `RemoveTargets` of its targets first, then `DeleteRule`. */
   deleteRule(name: string, bus?: string): SimulatedEvent[] {
-    const owner = this.#events.requireBus(plainBusName(bus));
-    const rule = this.#events.requireRule(name, owner.name);
-    const ids = [...rule.targets.keys()];
-    owner.rules.delete(name);
-    const busParameter = optional('eventBusName', bus);
+    const ids = [...this.#events.requireRule(name, plainBusName(bus)).targets.keys()];
+    const busParameter = optional('EventBusName', bus);
     return [
       ...(ids.length > 0
-        ? this.#apiCall('RemoveTargets', {
-            requestParameters: { rule: name, ...busParameter, ids, force: false },
-            responseElements: { failedEntryCount: 0, failedEntries: [] },
-          })
+        ? this.#writes.removeTargets({ Rule: name, ...busParameter, Ids: ids, Force: false }, this.#home())
+            .events
         : []),
-      ...this.#apiCall('DeleteRule', {
-        requestParameters: { name, ...busParameter, force: false },
-        responseElements: null,
-      }),
+      ...this.#writes.deleteRule({ Name: name, ...busParameter, Force: false }, this.#home()),
     ];
   }
 
-  #apiCall(
-    eventName: string,
-    body: Pick<ApiCallSpec, 'requestParameters' | 'responseElements'>,
-  ): SimulatedEvent[] {
-    return emitApiCall(this.#context, 'events', {
-      eventSource: EVENT_SOURCE,
-      eventName,
-      region: this.#context.model.homeRegion,
-      at: this.#context.now(),
-      ...body,
-    });
+  /** Changes made through the methods are the console's, in the home region. */
+  #home(): WriteCall {
+    return { region: this.#context.model.homeRegion };
   }
 }

@@ -1,4 +1,6 @@
 import {
+  DeleteConflictException,
+  EntityAlreadyExistsException,
   GetAccessKeyLastUsedCommand,
   GetAccountPasswordPolicyCommand,
   GetGroupCommand,
@@ -16,6 +18,7 @@ import {
   IAMClient,
   IAMServiceException,
   InvalidInputException,
+  LimitExceededException,
   ListAccessKeysCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
@@ -35,10 +38,12 @@ import {
   ListSSHPublicKeysCommand,
   ListUserPoliciesCommand,
   ListUsersCommand,
+  MalformedPolicyDocumentException,
   NoSuchEntityException,
   type Policy,
   type Role,
   ServiceFailureException,
+  UnmodifiableEntityException,
   type User,
 } from '@aws-sdk/client-iam';
 import {
@@ -58,6 +63,8 @@ import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
 import {
   AWS_MANAGED_POLICY_PREFIX,
   type IamState,
+  type PrincipalKind,
+  type PrincipalOf,
   policyNameOf,
   type SimGroup,
   type SimManagedPolicy,
@@ -83,15 +90,19 @@ export function iamEndpointRegion(homeRegion: string): string {
   return 'us-east-1';
 }
 
+/** Declares an IAM operation: answered only at IAM's global endpoint, as IAM is (see {@link iamProfile}). */
+export type IamOperation = <C extends CommandClass>(
+  command: C,
+  spec: OperationSpec<InputOf<C>, OutputOf<C>>,
+) => Operation;
+
 /**
- * The IAM API of the simulated account: every read Tidemark's IAM definitions make, answered as IAM does
- * (`Marker`/`IsTruncated` paging, URL-encoded policy documents, `NoSuchEntity` 404), and only at IAM's global
- * endpoint: a client signing for any other region gets `SignatureDoesNotMatch`, as a request to iam.amazonaws.com
- * scoped to another region does.
+ * The {@link IamOperation} of an account: a client signing for any region but the one of IAM's global endpoint gets
+ * `SignatureDoesNotMatch`, as a request to iam.amazonaws.com scoped to another region does.
  */
-export function iamProfile(state: IamState, model: AccountModel): ServiceProfile {
+export function iamOperation(model: AccountModel): IamOperation {
   const endpoint = iamEndpointRegion(model.homeRegion);
-  const op = <C extends CommandClass>(command: C, spec: OperationSpec<InputOf<C>, OutputOf<C>>): Operation =>
+  return (command, spec) =>
     defineOperation(command, {
       ...spec,
       answer: (input, call) => {
@@ -105,27 +116,31 @@ export function iamProfile(state: IamState, model: AccountModel): ServiceProfile
         return spec.answer(input, call);
       },
     });
-  const principalTarget =
-    (kind: 'role' | 'user' | 'group', entities: ReadonlyMap<string, SimPrincipal>) =>
-    (name: string | undefined): CallTarget => ({
-      ids: [name ?? ''],
-      arn: state.arn(kind, entities.get(name ?? '')?.path ?? '/', name ?? ''),
-    });
-  const roleArn = principalTarget('role', state.roles);
-  const userArn = principalTarget('user', state.users);
-  const groupArn = principalTarget('group', state.groups);
-  const roleTarget = (input: { RoleName?: string | undefined }) => roleArn(input.RoleName);
-  const userTarget = (input: { UserName?: string | undefined }) => userArn(input.UserName);
-  const groupTarget = (input: { GroupName?: string | undefined }) => groupArn(input.GroupName);
-  const arnTarget = (arn: string | undefined): CallTarget => ({ ids: [arn ?? ''], arn: arn ?? '' });
-  const findRole = (name: string | undefined) =>
-    found(state.roles.get(name ?? ''), `The role with name ${name} cannot be found.`);
+}
+
+/**
+ * The IAM API of the simulated account: every read Tidemark's IAM definitions make, answered as IAM does
+ * (`Marker`/`IsTruncated` paging, URL-encoded policy documents, `NoSuchEntity` 404), with `writes` (see
+ * `iamWriteOperations`) beside them, all only at IAM's global endpoint (see {@link iamOperation}).
+ */
+export function iamProfile(
+  state: IamState,
+  model: AccountModel,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
+  const op = iamOperation(model);
+  const roleTarget = (input: { RoleName?: string | undefined }) =>
+    principalTarget(state, 'role', input.RoleName);
+  const userTarget = (input: { UserName?: string | undefined }) =>
+    principalTarget(state, 'user', input.UserName);
+  const groupTarget = (input: { GroupName?: string | undefined }) =>
+    principalTarget(state, 'group', input.GroupName);
+  const findRole = (name: string | undefined) => findPrincipal(state, 'role', name);
   const findUser = (name: string | undefined) => {
     if (name === undefined) throw mustNameUser();
-    return found(state.users.get(name), `The user with name ${name} cannot be found.`);
+    return findPrincipal(state, 'user', name);
   };
-  const findGroup = (name: string | undefined) =>
-    found(state.groups.get(name ?? ''), `The group with name ${name} cannot be found.`);
+  const findGroup = (name: string | undefined) => findPrincipal(state, 'group', name);
   const findPolicy = (arn: string | undefined) => customerPolicy(state, arn);
   const inlineDocument = (principal: SimPrincipal, kind: string, policyName: string | undefined) =>
     encodeURIComponent(
@@ -143,6 +158,11 @@ export function iamProfile(state: IamState, model: AccountModel): ServiceProfile
         NoSuchEntity: NoSuchEntityException,
         ServiceFailure: ServiceFailureException,
         InvalidInput: InvalidInputException,
+        EntityAlreadyExists: EntityAlreadyExistsException,
+        MalformedPolicyDocument: MalformedPolicyDocumentException,
+        UnmodifiableEntity: UnmodifiableEntityException,
+        LimitExceeded: LimitExceededException,
+        DeleteConflict: DeleteConflictException,
       },
     },
     client: IAMClient,
@@ -497,14 +517,35 @@ export function iamProfile(state: IamState, model: AccountModel): ServiceProfile
           },
         }),
       }),
+      ...writes,
     ],
   };
 }
 
 /** The value, or IAM's `NoSuchEntity` (HTTP 404) with `message`. */
-function found<T>(value: T | undefined, message: string): T {
+export function found<T>(value: T | undefined, message: string): T {
   if (value === undefined) throw fault('NoSuchEntity', 404, message);
   return value;
+}
+
+/** What a call naming a role, user or group touches: its name, and its ARN. */
+export function principalTarget(state: IamState, kind: PrincipalKind, name: string | undefined): CallTarget {
+  const path = state.principals(kind).get(name ?? '')?.path ?? '/';
+  return { ids: [name ?? ''], arn: state.arn(kind, path, name ?? '') };
+}
+
+/** What a call naming a managed policy (or another IAM entity by ARN) touches. */
+export function arnTarget(arn: string | undefined): CallTarget {
+  return { ids: [arn ?? ''], arn: arn ?? '' };
+}
+
+/** The role, user or group a call names, or IAM's `NoSuchEntity`. */
+export function findPrincipal<K extends PrincipalKind>(
+  state: IamState,
+  kind: K,
+  name: string | undefined,
+): PrincipalOf[K] {
+  return found(state.principals(kind).get(name ?? ''), `The ${kind} with name ${name} cannot be found.`);
 }
 
 /** IAM's answer to a user call without `UserName` from credentials that are not a user's (the caller is a role). */
@@ -512,7 +553,7 @@ function mustNameUser() {
   return fault('ValidationError', 400, 'Must specify userName when calling with non-User credentials');
 }
 
-function customerPolicy(state: IamState, arn: string | undefined): SimManagedPolicy {
+export function customerPolicy(state: IamState, arn: string | undefined): SimManagedPolicy {
   const policy = state.policies.get(arn ?? '');
   if (policy) return policy;
   if (arn?.startsWith(AWS_MANAGED_POLICY_PREFIX)) {
@@ -591,11 +632,11 @@ function ownerOf(state: IamState, accessKeyId: string | undefined) {
 }
 
 /** `Tags` when there are any: IAM leaves the element out otherwise. */
-function tagsOf(tags: SimRole['tags']) {
+export function tagsOf(tags: SimRole['tags']) {
   return tags.length > 0 ? { Tags: tags.map((tag) => ({ ...tag })) } : {};
 }
 
-function boundaryOf(arn: string | undefined) {
+export function boundaryOf(arn: string | undefined) {
   return arn === undefined
     ? {}
     : {
@@ -607,7 +648,7 @@ function boundaryOf(arn: string | undefined) {
 }
 
 /** A role as `GetRole` (`full`) or `ListRoles` answers it: the listing has no tags, boundary or last use. */
-function roleShape(state: IamState, role: SimRole, full: boolean): Role {
+export function roleShape(state: IamState, role: SimRole, full: boolean): Role {
   return {
     Path: role.path,
     RoleName: role.name,
@@ -630,7 +671,7 @@ function roleShape(state: IamState, role: SimRole, full: boolean): Role {
 }
 
 /** A user as `GetUser` (`full`) or `ListUsers` and `GetGroup` answer it. */
-function userShape(state: IamState, user: SimUser, full: boolean): User {
+export function userShape(state: IamState, user: SimUser, full: boolean): User {
   return {
     Path: user.path,
     UserName: user.name,
@@ -642,7 +683,7 @@ function userShape(state: IamState, user: SimUser, full: boolean): User {
   };
 }
 
-function groupShape(state: IamState, group: SimGroup): Group {
+export function groupShape(state: IamState, group: SimGroup): Group {
   return {
     Path: group.path,
     GroupName: group.name,
@@ -653,7 +694,7 @@ function groupShape(state: IamState, group: SimGroup): Group {
 }
 
 /** A customer managed policy as `GetPolicy` (`full`: with description and tags) or `ListPolicies` answers it. */
-function policyShape(state: IamState, policy: SimManagedPolicy, full: boolean): Policy {
+export function policyShape(state: IamState, policy: SimManagedPolicy, full: boolean): Policy {
   return {
     PolicyName: policy.name,
     PolicyId: policy.id,

@@ -100,6 +100,16 @@ export interface SimSamlProvider {
   tags: Tag[];
 }
 
+/** The kinds of principal that hold inline and attached policies. */
+export type PrincipalKind = 'role' | 'user' | 'group';
+
+/** The principal of each kind. */
+export interface PrincipalOf {
+  readonly role: SimRole;
+  readonly user: SimUser;
+  readonly group: SimGroup;
+}
+
 /** The IAM entities of the simulated account. */
 export class IamState {
   readonly accountId: string;
@@ -120,6 +130,16 @@ export class IamState {
   /** `arn:aws:iam::<account>:<kind><path><name>`, e.g. `arn:aws:iam::123456789012:role/service-role/x`. */
   arn(kind: 'role' | 'user' | 'group' | 'policy', path: string, name: string): string {
     return `arn:aws:iam::${this.accountId}:${kind}${path}${name}`;
+  }
+
+  /** The roles, users or groups, by name. */
+  principals<K extends PrincipalKind>(kind: K): Map<string, PrincipalOf[K]> {
+    const byKind: { readonly [P in PrincipalKind]: Map<string, PrincipalOf[P]> } = {
+      role: this.roles,
+      user: this.users,
+      group: this.groups,
+    };
+    return byKind[kind];
   }
 
   /** The role, or an error naming it (for the change methods; the API answers `NoSuchEntity`). */

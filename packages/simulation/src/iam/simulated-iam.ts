@@ -1,23 +1,13 @@
+import type { Tag } from '@aws-sdk/client-iam';
 import type { ServiceProfile } from '../dispatch.js';
-import { wholeSeconds } from '../model.js';
 import type { SimulatedServiceModule, SimulationContext } from '../service-simulator.js';
 import type { SimulatedEvent, SimulatedScale } from '../types.js';
-import { iamEndpointRegion, iamProfile } from './api.js';
-import { IamState, type SimUser } from './model.js';
+import { iamOperation, iamProfile } from './api.js';
+import { IamState } from './model.js';
 import { seedIam } from './seed.js';
-
-/** IAM keeps at most five versions of a managed policy. */
-const MAX_POLICY_VERSIONS = 5;
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/** A date as IAM's CloudTrail records write `createDate` in responses: `Jun 2, 2024, 8:16:32 PM` (UTC). */
-export function cloudTrailIamDate(date: Date): string {
-  const hours = date.getUTCHours();
-  const two = (value: number) => String(value).padStart(2, '0');
-  const time = `${hours % 12 === 0 ? 12 : hours % 12}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
-  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}, ${time} ${hours < 12 ? 'AM' : 'PM'}`;
-}
+import { type IamCall, recordIamCalls } from './trail.js';
+import { iamWriteOperations } from './write-api.js';
+import { IamWrites, MAX_POLICY_VERSIONS } from './writes.js';
 
 /** A policy document as the caller sent it: text as is, an object as compact JSON. */
 function documentText(document: string | object): string {
@@ -36,28 +26,60 @@ export class SimulatedIam implements SimulatedServiceModule {
   readonly profiles: readonly ServiceProfile[];
   readonly #state: IamState;
   readonly #context: SimulationContext;
+  readonly #writes: IamWrites;
 
   constructor(context: SimulationContext, scale: SimulatedScale) {
     this.#context = context;
     this.#state = new IamState(context.model.accountId);
     seedIam(this.#state, context.model, { roles: scale.iamRoles ?? 0, users: scale.iamUsers ?? 0 });
-    this.profiles = [iamProfile(this.#state, context.model)];
+    this.#writes = new IamWrites(this.#state, context);
+    const writeOperations = iamWriteOperations(this.#state, this.#writes, iamOperation(context.model));
+    this.profiles = [iamProfile(this.#state, context.model, writeOperations)];
   }
 
   /** Adds or replaces an inline policy of a role (`PutRolePolicy`). */
   putRolePolicy(role: string, policyName: string, document: string | object): SimulatedEvent[] {
-    const target = this.#state.role(role);
-    const policyDocument = documentText(document);
-    target.inline.set(policyName, policyDocument);
-    return this.#emit([['PutRolePolicy', { roleName: target.name, policyName, policyDocument }, null]]);
+    return this.#writes.putInlinePolicy('role', role, policyName, documentText(document));
+  }
+
+  /** Removes an inline policy of a role (`DeleteRolePolicy`). */
+  deleteRolePolicy(role: string, policyName: string): SimulatedEvent[] {
+    return this.#writes.deleteInlinePolicy('role', role, policyName);
   }
 
   /** Attaches a managed policy (customer or AWS managed) to a role (`AttachRolePolicy`); attaching twice is a no-op. */
   attachRolePolicy(role: string, policyArn: string): SimulatedEvent[] {
-    const target = this.#state.role(role);
-    if (!this.#state.attachable(policyArn)) throw new Error(`no managed policy ${policyArn} to attach`);
-    if (!target.attached.includes(policyArn)) target.attached.push(policyArn);
-    return this.#emit([['AttachRolePolicy', { roleName: target.name, policyArn }, null]]);
+    return this.#writes.attachPolicy('role', role, policyArn);
+  }
+
+  /** Detaches a managed policy from a role (`DetachRolePolicy`). */
+  detachRolePolicy(role: string, policyArn: string): SimulatedEvent[] {
+    return this.#writes.detachPolicy('role', role, policyArn);
+  }
+
+  /** Replaces a role's trust policy (`UpdateAssumeRolePolicy`). */
+  updateAssumeRolePolicy(role: string, document: string | object): SimulatedEvent[] {
+    return this.#writes.updateTrustPolicy(role, documentText(document));
+  }
+
+  /** Changes a role's description (an empty one removes it) or maximum session duration (`UpdateRole`). */
+  updateRole(role: string, changes: { description?: string; maxSessionDuration?: number }): SimulatedEvent[] {
+    return this.#writes.updateRole(role, changes);
+  }
+
+  /** Sets a role's permissions boundary (`PutRolePermissionsBoundary`). */
+  putRolePermissionsBoundary(role: string, policyArn: string): SimulatedEvent[] {
+    return this.#writes.putBoundary('role', role, policyArn);
+  }
+
+  /** Adds or replaces tags of a role (`TagRole`). */
+  tagRole(role: string, tags: Record<string, string>): SimulatedEvent[] {
+    return this.#writes.tag('role', role, tagList(tags));
+  }
+
+  /** Removes tags of a role by key (`UntagRole`). */
+  untagRole(role: string, keys: readonly string[]): SimulatedEvent[] {
+    return this.#writes.untag('role', role, keys);
   }
 
   /**
@@ -70,51 +92,55 @@ export class SimulatedIam implements SimulatedServiceModule {
       throw new Error(`role ${name} is service-linked: its service deletes it (DeleteServiceLinkedRole)`);
     }
     const roleName = role.name;
-    const calls: EventSpec[] = [
-      ...role.attached.map((policyArn): EventSpec => ['DetachRolePolicy', { roleName, policyArn }, null]),
+    const calls: IamCall[] = [
+      ...role.attached.map((policyArn): IamCall => ['DetachRolePolicy', { roleName, policyArn }, null]),
       ...[...role.inline.keys()].map(
-        (policyName): EventSpec => ['DeleteRolePolicy', { roleName, policyName }, null],
+        (policyName): IamCall => ['DeleteRolePolicy', { roleName, policyName }, null],
       ),
       ['DeleteRole', { roleName }, null],
     ];
     this.#state.roles.delete(name);
-    return this.#emit(calls);
+    return recordIamCalls(this.#context, calls);
   }
 
   /** Creates a user at path `/`, without console access or keys (`CreateUser`). */
   createUser(name: string): SimulatedEvent[] {
-    if (this.#state.users.has(name)) throw new Error(`user ${name} already exists`);
-    const createDate = wholeSeconds(this.#context.now());
-    const user: SimUser = {
-      name,
-      id: `AIDA${this.#context.model.random.upperAlnum(17)}`,
-      path: '/',
-      createDate,
-      tags: [],
-      inline: new Map<string, string>(),
-      attached: [],
-      accessKeys: [],
-      mfaDevices: [],
-    };
-    this.#state.users.set(name, user);
-    const response = {
-      user: {
-        path: user.path,
-        userName: name,
-        userId: user.id,
-        arn: this.#state.arn('user', user.path, name),
-        createDate: cloudTrailIamDate(createDate),
-      },
-    };
-    return this.#emit([['CreateUser', { userName: name }, response]]);
+    return this.#writes.createUser({ name }).events;
+  }
+
+  /** Adds or replaces an inline policy of a user (`PutUserPolicy`). */
+  putUserPolicy(user: string, policyName: string, document: string | object): SimulatedEvent[] {
+    return this.#writes.putInlinePolicy('user', user, policyName, documentText(document));
+  }
+
+  /** Attaches a managed policy to a user (`AttachUserPolicy`). */
+  attachUserPolicy(user: string, policyArn: string): SimulatedEvent[] {
+    return this.#writes.attachPolicy('user', user, policyArn);
+  }
+
+  /** Adds or replaces tags of a user (`TagUser`). */
+  tagUser(user: string, tags: Record<string, string>): SimulatedEvent[] {
+    return this.#writes.tag('user', user, tagList(tags));
   }
 
   /** Adds a user to a group (`AddUserToGroup`); adding a member again is a no-op. */
   addUserToGroup(user: string, group: string): SimulatedEvent[] {
-    const member = this.#state.user(user);
-    const target = this.#state.group(group);
-    if (!target.members.includes(member.name)) target.members.push(member.name);
-    return this.#emit([['AddUserToGroup', { groupName: target.name, userName: member.name }, null]]);
+    return this.#writes.addUserToGroup(group, user);
+  }
+
+  /** Removes a user from a group (`RemoveUserFromGroup`). */
+  removeUserFromGroup(user: string, group: string): SimulatedEvent[] {
+    return this.#writes.removeUserFromGroup(group, user);
+  }
+
+  /** Detaches a managed policy from a group (`DetachGroupPolicy`). */
+  detachGroupPolicy(group: string, policyArn: string): SimulatedEvent[] {
+    return this.#writes.detachPolicy('group', group, policyArn);
+  }
+
+  /** Adds or replaces an inline policy of a group (`PutGroupPolicy`). */
+  putGroupPolicy(group: string, policyName: string, document: string | object): SimulatedEvent[] {
+    return this.#writes.putInlinePolicy('group', group, policyName, documentText(document));
   }
 
   /** Adds a version to a customer managed policy, as its default when `setAsDefault` (`CreatePolicyVersion`). */
@@ -123,42 +149,16 @@ export class SimulatedIam implements SimulatedServiceModule {
     if (policy.versions.length >= MAX_POLICY_VERSIONS) {
       throw new Error(`policy ${policy.name} already has ${MAX_POLICY_VERSIONS} versions: delete one first`);
     }
-    const createDate = wholeSeconds(this.#context.now());
-    const policyDocument = documentText(document);
-    const version = { id: `v${policy.nextVersion}`, document: policyDocument, createDate };
-    policy.nextVersion++;
-    policy.versions.push(version);
-    // `UpdateDate` is when the newest version was created, default or not.
-    policy.updateDate = createDate;
-    if (setAsDefault) policy.defaultVersion = version.id;
-    const response = {
-      policyVersion: {
-        versionId: version.id,
-        isDefaultVersion: setAsDefault,
-        createDate: cloudTrailIamDate(createDate),
-      },
-    };
-    return this.#emit([['CreatePolicyVersion', { policyArn, policyDocument, setAsDefault }, response]]);
+    return this.#writes.createPolicyVersion(policyArn, documentText(document), setAsDefault).events;
   }
 
-  #emit(calls: readonly EventSpec[]): SimulatedEvent[] {
-    const { events, model } = this.#context;
-    const at = this.#context.now();
-    return this.#context.emit(
-      calls.map(([eventName, requestParameters, responseElements]) =>
-        events.apiCall({
-          eventSource: 'iam.amazonaws.com',
-          eventName,
-          // IAM records its events where its global endpoint is.
-          region: iamEndpointRegion(model.homeRegion),
-          at,
-          requestParameters,
-          responseElements,
-        }),
-      ),
-    );
+  /** Adds or replaces tags of a customer managed policy (`TagPolicy`). */
+  tagPolicy(policyArn: string, tags: Record<string, string>): SimulatedEvent[] {
+    return this.#writes.tagPolicy(policyArn, tagList(tags));
   }
 }
 
-/** One IAM call to record: event name, request parameters, response elements. */
-type EventSpec = readonly [string, Record<string, unknown>, Record<string, unknown> | null];
+/** A tag map as IAM's tag list. */
+function tagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}

@@ -5,6 +5,7 @@ import {
   type HealthCheck,
   type HostedZone,
   InvalidArgument,
+  InvalidChangeBatch,
   InvalidInput,
   InvalidPaginationToken,
   ListHealthChecksCommand,
@@ -12,6 +13,7 @@ import {
   ListQueryLoggingConfigsCommand,
   ListResourceRecordSetsCommand,
   ListTagsForResourceCommand,
+  NoSuchChange,
   NoSuchHealthCheck,
   NoSuchHostedZone,
   PriorRequestNotComplete,
@@ -81,18 +83,9 @@ export function healthCheckOf(check: SimHealthCheck): HealthCheck {
   };
 }
 
-/**
- * The Route 53 API of the simulated account: hosted zones with their record sets, DNSSEC and query logging, health
- * checks, and tags, paged exactly as Route 53 pages them. Every call first passes `rate`: over five requests per
- * second it answers `Throttling` (when the window is enabled).
- */
-export function route53Profile(
-  state: Route53State,
-  model: AccountModel,
-  rate: RequestRateWindow,
-): ServiceProfile {
-  /** An operation whose every call counts against the account's request rate. */
-  function rated<C extends CommandClass>(
+/** Declares operations whose every call first counts against `rate`, answering `Throttling` when over it. */
+export function ratedOperations(rate: RequestRateWindow) {
+  return function rated<C extends CommandClass>(
     command: C,
     spec: OperationSpec<InputOf<C>, OutputOf<C>>,
   ): Operation {
@@ -103,22 +96,65 @@ export function route53Profile(
         return spec.answer(input, call);
       },
     });
-  }
-  const zoneTarget = (id: string | undefined): CallTarget => {
-    const bare = bareZoneId(id ?? '');
-    return { ids: [bare], arn: hostedZoneArn(bare) };
   };
-  const zone = (id: string | undefined): SimHostedZone => {
-    const bare = bareZoneId(id ?? '');
-    const found = state.zones.get(bare);
-    if (!found) throw fault('NoSuchHostedZone', 404, `No hosted zone found with ID: ${bare}`);
-    return found;
-  };
-  const healthCheck = (id: string | undefined): SimHealthCheck => {
-    const found = state.healthChecks.get(id ?? '');
-    if (!found) throw fault('NoSuchHealthCheck', 404, `A health check with id ${id} does not exist.`);
-    return found;
-  };
+}
+
+/** What a call naming a hosted zone touches: its bare id and ARN. */
+export function zoneTarget(id: string | undefined): CallTarget {
+  const bare = bareZoneId(id ?? '');
+  return { ids: [bare], arn: hostedZoneArn(bare) };
+}
+
+/** What a call naming a tagged resource (`hostedzone` or `healthcheck`) touches. */
+export function taggedTarget(resourceType: string | undefined, resourceId: string | undefined): CallTarget {
+  return resourceType === 'healthcheck'
+    ? { ids: [resourceId ?? ''], arn: healthCheckArn(resourceId ?? '') }
+    : zoneTarget(resourceId);
+}
+
+/** The zone a call names (with or without `/hostedzone/`), or Route 53's `NoSuchHostedZone`. */
+export function findZone(state: Route53State, id: string | undefined): SimHostedZone {
+  const bare = bareZoneId(id ?? '');
+  const found = state.zones.get(bare);
+  if (!found) throw fault('NoSuchHostedZone', 404, `No hosted zone found with ID: ${bare}`);
+  return found;
+}
+
+/**
+ * The zone or health check a tagging call names, or Route 53's answer: `NoSuchHostedZone`, `NoSuchHealthCheck`, or
+ * `InvalidInput` for another resource type.
+ */
+export function findTagged(
+  state: Route53State,
+  resourceType: string | undefined,
+  resourceId: string | undefined,
+): SimHostedZone | SimHealthCheck {
+  if (resourceType === 'hostedzone') return findZone(state, resourceId);
+  if (resourceType === 'healthcheck') return findHealthCheck(state, resourceId);
+  throw fault('InvalidInput', 400, `The input is not valid: unknown resource type ${resourceType}`);
+}
+
+function findHealthCheck(state: Route53State, id: string | undefined): SimHealthCheck {
+  const found = state.healthChecks.get(id ?? '');
+  if (!found) throw fault('NoSuchHealthCheck', 404, `A health check with id ${id} does not exist.`);
+  return found;
+}
+
+/**
+ * The Route 53 API of the simulated account: hosted zones with their record sets, DNSSEC and query logging, health
+ * checks, and tags, paged exactly as Route 53 pages them, with `writes` (see `route53WriteOperations`) beside these
+ * reads. Every call first passes `rate`: over five requests per second it answers `Throttling` (when the window is
+ * enabled).
+ */
+export function route53Profile(
+  state: Route53State,
+  model: AccountModel,
+  rate: RequestRateWindow,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
+  const rated = ratedOperations(rate);
+  const zone = (id: string | undefined) => findZone(state, id);
+  const healthCheck = (id: string | undefined) => findHealthCheck(state, id);
 
   return {
     service: 'route53',
@@ -126,8 +162,10 @@ export function route53Profile(
       base: Route53ServiceException,
       modeled: {
         InvalidArgument,
+        InvalidChangeBatch,
         InvalidInput,
         InvalidPaginationToken,
+        NoSuchChange,
         NoSuchHealthCheck,
         NoSuchHostedZone,
         PriorRequestNotComplete,
@@ -276,24 +314,9 @@ export function route53Profile(
       }),
       rated(ListTagsForResourceCommand, {
         action: 'route53:ListTagsForResource',
-        target: (input) =>
-          input.ResourceType === 'healthcheck'
-            ? { ids: [input.ResourceId ?? ''], arn: healthCheckArn(input.ResourceId ?? '') }
-            : zoneTarget(input.ResourceId),
+        target: (input) => taggedTarget(input.ResourceType, input.ResourceId),
         answer: (input) => {
-          const tagged =
-            input.ResourceType === 'hostedzone'
-              ? zone(input.ResourceId)
-              : input.ResourceType === 'healthcheck'
-                ? healthCheck(input.ResourceId)
-                : undefined;
-          if (!tagged) {
-            throw fault(
-              'InvalidInput',
-              400,
-              `The input is not valid: unknown resource type ${input.ResourceType}`,
-            );
-          }
+          const tagged = findTagged(state, input.ResourceType, input.ResourceId);
           return {
             ResourceTagSet: {
               ResourceType: input.ResourceType,
@@ -334,6 +357,7 @@ export function route53Profile(
         }),
         answer: (input) => ({ HealthCheck: healthCheckOf(healthCheck(input.HealthCheckId)) }),
       }),
+      ...writes,
     ],
   };
 }

@@ -6,6 +6,7 @@ import type {
   Tag,
   VPC,
 } from '@aws-sdk/client-route-53';
+import type { SeededRandom } from '../random.js';
 
 /** The hosted zone id AWS gives every CloudFront distribution, as alias targets name it. */
 export const CLOUDFRONT_ALIAS_ZONE_ID = 'Z2FDTNDATAQYW2';
@@ -52,15 +53,27 @@ export interface SimQueryLoggingConfig {
   readonly logGroupArn: string;
 }
 
-/** A change the simulated Route 53 refuses, with the error code AWS answers it with. */
+/**
+ * A change the simulated Route 53 refuses, with the error code AWS answers it with; for a refused batch, the
+ * `messages` Route 53 lists (one per conflicting change).
+ */
 export class Route53ChangeError extends Error {
   constructor(
     readonly code: 'InvalidChangeBatch' | 'HostedZoneNotEmpty' | 'NoSuchHostedZone' | 'NoSuchHealthCheck',
     message: string,
+    readonly messages?: readonly string[],
   ) {
     super(message);
     this.name = 'Route53ChangeError';
   }
+}
+
+/** One submitted change (a batch of record changes, a zone created or deleted), as `GetChange` finds it. */
+export interface SimChange {
+  /** The bare id (`C0…`), as `/change/<id>` names it. */
+  readonly id: string;
+  readonly submittedAt: Date;
+  readonly comment?: string;
 }
 
 /** The Route 53 state of the simulated account: hosted zones, health checks and query logging configurations. */
@@ -68,6 +81,19 @@ export class Route53State {
   readonly zones = new Map<string, SimHostedZone>();
   readonly healthChecks = new Map<string, SimHealthCheck>();
   readonly queryLoggingConfigs: SimQueryLoggingConfig[] = [];
+  /** Submitted changes by bare id. */
+  readonly changes = new Map<string, SimChange>();
+
+  /** Records a change submitted at `at`, under a new id. */
+  submitChange(random: SeededRandom, at: Date, comment?: string): SimChange {
+    const change: SimChange = {
+      id: `C0${random.chars(19, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ')}`,
+      submittedAt: at,
+      ...(comment === undefined ? {} : { comment }),
+    };
+    this.changes.set(change.id, change);
+    return change;
+  }
 
   /** A zone by id (with or without `/hostedzone/`) or by domain name (with or without the trailing dot). */
   zone(reference: string): SimHostedZone {
@@ -165,22 +191,87 @@ const CHANGE_RULES: ReadonlyArray<{
 ];
 
 /**
+ * Where a record set may not go, whatever the zone holds of it: outside the zone, a CNAME at the apex, a CNAME beside
+ * other records of its name (or another record beside a CNAME). Route 53 answers each alone, not in a list.
+ */
+const PLACEMENT_RULES: ReadonlyArray<{
+  readonly broken: (zone: SimHostedZone, change: RecordChange, name: string) => boolean;
+  readonly message: (zone: SimHostedZone, record: ResourceRecordSet) => string;
+}> = [
+  {
+    broken: (zone, _change, name) => name !== zone.name && !name.endsWith(`.${zone.name}`),
+    message: (zone, record) => `RRSet with DNS name ${record.Name} is not permitted in zone ${zone.name}`,
+  },
+  {
+    broken: (zone, { action, record }, name) =>
+      action !== 'DELETE' && record.Type === 'CNAME' && name === zone.name,
+    message: (zone, record) =>
+      `RRSet of type CNAME with DNS name ${record.Name} is not permitted at apex in zone ${zone.name}`,
+  },
+  {
+    broken: (zone, { action, record }, name) =>
+      action !== 'DELETE' &&
+      [...zone.records.values()].some(
+        (other) =>
+          other.Name === name &&
+          other.Type !== record.Type &&
+          (other.Type === 'CNAME' || record.Type === 'CNAME'),
+      ),
+    message: (zone, record) =>
+      `RRSet of type ${record.Type} with DNS name ${record.Name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
+  },
+];
+
+/**
  * Applies one change to a zone as Route 53 does, or throws {@link Route53ChangeError} (`InvalidChangeBatch`) when
- * the change is refused: the record must lie in the zone, a CREATE must not exist yet, a DELETE must match exactly.
+ * the change is refused: the record must lie in the zone, a CNAME may not share its name, a CREATE must not exist
+ * yet, a DELETE must match exactly.
  */
 export function applyChange(zone: SimHostedZone, change: RecordChange): ResourceRecordSet {
+  const conflict = changeConflict(zone, change);
+  if (conflict) throw new Route53ChangeError('InvalidChangeBatch', conflict);
+  return apply(zone, change);
+}
+
+/**
+ * Applies a `ChangeResourceRecordSets` batch as Route 53 does: in order (a DELETE makes room for a CREATE after it),
+ * and all or nothing. When a change is refused the zone is left as it was and {@link Route53ChangeError}
+ * `InvalidChangeBatch` is thrown: a misplaced record set alone, otherwise every conflict of the batch, listed
+ * `[…, …]` in `messages` and the message.
+ */
+export function applyBatch(zone: SimHostedZone, changes: readonly RecordChange[]): void {
+  const scratch: SimHostedZone = { ...zone, records: new Map(zone.records) };
+  const conflicts = changes.flatMap((change) => {
+    const conflict = changeConflict(scratch, change);
+    if (conflict === undefined) apply(scratch, change);
+    return conflict === undefined ? [] : [conflict];
+  });
+  if (conflicts.length > 0) {
+    throw new Route53ChangeError('InvalidChangeBatch', `[${conflicts.join(', ')}]`, conflicts);
+  }
+  zone.records.clear();
+  for (const [key, record] of scratch.records) zone.records.set(key, record);
+}
+
+/**
+ * What conflicts with a change in the zone as it is (a CREATE of an existing record set, a DELETE of a missing or
+ * different one), or `undefined`; throws {@link Route53ChangeError} for a record set that may not go where it names.
+ */
+function changeConflict(zone: SimHostedZone, change: RecordChange): string | undefined {
   const record = storedRecord(change.record);
   const name = record.Name ?? '';
-  if (name !== zone.name && !name.endsWith(`.${zone.name}`)) {
-    throw new Route53ChangeError(
-      'InvalidChangeBatch',
-      `RRSet with DNS name ${name} is not permitted in zone ${zone.name}`,
-    );
-  }
+  const misplaced = PLACEMENT_RULES.find((rule) => rule.broken(zone, { ...change, record }, name));
+  if (misplaced) throw new Route53ChangeError('InvalidChangeBatch', misplaced.message(zone, record));
+  const existing = zone.records.get(recordKey(record));
+  return CHANGE_RULES.find((rule) => rule.broken({ ...change, record }, existing))?.message({
+    ...change,
+    record,
+  });
+}
+
+function apply(zone: SimHostedZone, change: RecordChange): ResourceRecordSet {
+  const record = storedRecord(change.record);
   const key = recordKey(record);
-  const existing = zone.records.get(key);
-  const broken = CHANGE_RULES.find((rule) => rule.broken({ ...change, record }, existing));
-  if (broken) throw new Route53ChangeError('InvalidChangeBatch', broken.message({ ...change, record }));
   if (change.action === 'DELETE') zone.records.delete(key);
   else zone.records.set(key, record);
   return record;

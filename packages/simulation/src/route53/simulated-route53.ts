@@ -1,6 +1,6 @@
 import type { HealthCheckConfig, VPC } from '@aws-sdk/client-route-53';
 import type { ServiceProfile } from '../dispatch.js';
-import { lowerCamelCase } from '../events.js';
+import { type ApiCallSpec, lowerCamelCase } from '../events.js';
 import type { SimulatedServiceModule, SimulationContext, SiteEdge } from '../service-simulator.js';
 import type { SimulatedEvent, SimulatedScale } from '../types.js';
 import { healthCheckOf, hostedZoneOf, route53Profile } from './api.js';
@@ -14,7 +14,8 @@ import {
 } from './model.js';
 import { RequestRateWindow, ROUTE53_REQUESTS_PER_SECOND, TIMER_ALLOWANCE_MS } from './rate.js';
 import { privateZone, publicZone, seedRoute53 } from './seed.js';
-import { locationOf, trailChangeInfo } from './trail.js';
+import { changeBatchTrail, emitRoute53Call, locationOf, trailChangeInfo } from './trail.js';
+import { route53WriteOperations } from './write-api.js';
 
 /** Options of {@link SimulatedRoute53.createHostedZone}. */
 export interface HostedZoneOptions {
@@ -58,7 +59,14 @@ export class SimulatedRoute53 implements SimulatedServiceModule {
   ) {
     this.#context = context;
     seedRoute53(this.#state, context.model, scale.hostedZones ?? 0, edges);
-    this.profiles = [route53Profile(this.#state, context.model, this.requestRate)];
+    this.profiles = [
+      route53Profile(
+        this.#state,
+        context.model,
+        this.requestRate,
+        route53WriteOperations(this.#state, context, this.requestRate),
+      ),
+    ];
   }
 
   /** The bare id (`Z0…`) of the zone named `domain`, with or without its trailing dot. */
@@ -83,7 +91,7 @@ export class SimulatedRoute53 implements SimulatedServiceModule {
       },
       responseElements: {
         hostedZone: lowerCamelCase(hostedZoneOf(zone)),
-        changeInfo: trailChangeInfo(random, at),
+        changeInfo: trailChangeInfo(this.#state.submitChange(random, at)),
         ...(options.vpc
           ? { vPC: lowerCamelCase(options.vpc) }
           : { delegationSet: { nameServers: [...zone.nameServers] } }),
@@ -101,16 +109,8 @@ export class SimulatedRoute53 implements SimulatedServiceModule {
     const target = this.#state.zone(zone);
     applyChange(target, change);
     const at = this.#context.now();
-    return this.#emit('ChangeResourceRecordSets', at, {
-      requestParameters: {
-        changeBatch: {
-          changes: [{ action: change.action, resourceRecordSet: lowerCamelCase(change.record) }],
-          ...optionalComment(comment),
-        },
-        hostedZoneId: target.id,
-      },
-      responseElements: { changeInfo: trailChangeInfo(this.#context.model.random, at, comment) },
-    });
+    const submitted = this.#state.submitChange(this.#context.model.random, at, comment);
+    return this.#emit('ChangeResourceRecordSets', at, changeBatchTrail(target.id, [change], submitted));
   }
 
   /**
@@ -131,7 +131,9 @@ export class SimulatedRoute53 implements SimulatedServiceModule {
     const at = this.#context.now();
     return this.#emit('DeleteHostedZone', at, {
       requestParameters: { id: target.id },
-      responseElements: { changeInfo: trailChangeInfo(this.#context.model.random, at) },
+      responseElements: {
+        changeInfo: trailChangeInfo(this.#state.submitChange(this.#context.model.random, at)),
+      },
     });
   }
 
@@ -171,17 +173,9 @@ export class SimulatedRoute53 implements SimulatedServiceModule {
   #emit(
     eventName: string,
     at: Date,
-    body: { requestParameters: Record<string, unknown>; responseElements: Record<string, unknown> | null },
+    body: Pick<ApiCallSpec, 'requestParameters' | 'responseElements'>,
   ): SimulatedEvent[] {
-    return this.#context.emit([
-      this.#context.events.apiCall({
-        eventSource: 'route53.amazonaws.com',
-        eventName,
-        region: 'us-east-1',
-        at,
-        ...body,
-      }),
-    ]);
+    return emitRoute53Call(this.#context, eventName, at, body);
   }
 }
 

@@ -1,0 +1,156 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  GetDistributionConfigCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateDistributionCommand,
+} from '@aws-sdk/client-cloudfront';
+import { mapPath } from '../canonical/paths.js';
+import { UNKNOWN_MARKER } from '../constants.js';
+import { commandApplier, sendCommand } from '../restore/steps.js';
+import {
+  type PlanInput,
+  type PlannedChange,
+  RestoreAction,
+  type RestoreContext,
+  type RestoreSpec,
+  type RestoreStep,
+} from '../restore/types.js';
+import type { Json, JsonObject } from '../types/json.js';
+import { cloudFrontService } from './services.js';
+import { isJsonObject } from './support.js';
+
+/** Lists of the configuration the stored document keys by id (see the definition's `normalise`). */
+const KEYED_LISTS = ['Origins.Items', 'OriginGroups.Items'] as const;
+
+const applyTagging = commandApplier(cloudFrontService, {
+  TagResource: TagResourceCommand,
+  UntagResource: UntagResourceCommand,
+});
+
+/**
+ * How a distribution is restored: its whole captured `DistributionConfig` sent back with `UpdateDistribution`,
+ * guarded by the ETag read just before (`GetDistributionConfig`), so a configuration someone changes in between is
+ * never overwritten (CloudFront answers `PreconditionFailed`, reported as the step's failure and never retried); its
+ * tags with `TagResource` and `UntagResource`. A deleted distribution is not created again: a new one gets a new id
+ * and domain name.
+ */
+export const cloudFrontDistributionRestore: RestoreSpec = {
+  plan: planDistribution,
+  apply: (ctx, step) =>
+    step.operation === 'UpdateDistribution' ? updateDistribution(ctx, step) : applyTagging(ctx, step),
+};
+
+function planDistribution({ captured, live, target }: PlanInput): PlannedChange {
+  if (!captured)
+    return live
+      ? {
+          action: RestoreAction.KEEP,
+          reason: 'created after the moment restored to: kept (disable it, then delete it by hand)',
+          steps: [],
+        }
+      : { action: RestoreAction.NOTHING, steps: [] };
+  if (!live)
+    return {
+      action: RestoreAction.CANNOT,
+      reason:
+        'the distribution was deleted: one created again (CreateDistributionWithTags) gets a new id and a new domain name, so DNS aliases must be pointed at it, and its alternate domain names may now belong to another distribution (CNAMEAlreadyExists); create it by hand from the captured configuration',
+      steps: [],
+    };
+  const step = (operation: string, input: JsonObject, summary: string): RestoreStep => ({
+    service: 'cloudfront',
+    operation,
+    region: target.region,
+    input,
+    summary,
+  });
+  const config = (captured.document.DistributionConfig ?? {}) as JsonObject;
+  const liveConfig = (live.document.DistributionConfig ?? {}) as JsonObject;
+  const steps: RestoreStep[] = [];
+  const changed = Object.keys({ ...config, ...liveConfig }).filter(
+    (name) => !isDeepStrictEqual(config[name], liveConfig[name]),
+  );
+  if (changed.length > 0)
+    steps.push(
+      step(
+        'UpdateDistribution',
+        { Id: target.id, DistributionConfig: sdkConfig(config) },
+        `set ${changed.sort().join(', ')} as they were (IfMatch: the ETag read just before)`,
+      ),
+    );
+  const arn = String(live.document.ARN ?? captured.document.ARN);
+  const tags = tagChanges(captured.document.Tags, live.document.Tags);
+  if (tags === undefined)
+    return withSteps(steps, [
+      'the tags were not read at one of the two moments (see its gaps): they are not restored',
+    ]);
+  if (tags.put.length > 0)
+    steps.push(step('TagResource', { Resource: arn, Tags: { Items: tags.put } }, 'put back the tags it had'));
+  if (tags.removed.length > 0)
+    steps.push(
+      step(
+        'UntagResource',
+        { Resource: arn, TagKeys: { Items: tags.removed } },
+        'remove the tags added since',
+      ),
+    );
+  return withSteps(steps, []);
+}
+
+function withSteps(steps: RestoreStep[], notes: string[]): PlannedChange {
+  const noted = notes.length > 0 ? { notes } : {};
+  if (steps.length > 0) return { action: RestoreAction.UPDATE, steps, ...noted };
+  return {
+    action: RestoreAction.NOTHING,
+    reason:
+      'nothing a restore can set differs: only what CloudFront derives (the active key groups, the status)',
+    steps,
+    ...noted,
+  };
+}
+
+/** The stored configuration as CloudFront takes it: origins and origin groups as arrays again. */
+function sdkConfig(config: JsonObject): JsonObject {
+  return KEYED_LISTS.reduce<JsonObject>(
+    (document, path) =>
+      mapPath(document, path, (items) => (isJsonObject(items) ? Object.values(items) : items)),
+    config,
+  );
+}
+
+/** The tags to put back and the keys to remove; `undefined` when either side's tags were not read. */
+function tagChanges(
+  captured: Json | undefined,
+  live: Json | undefined,
+): { readonly put: JsonObject[]; readonly removed: string[] } | undefined {
+  const before = captured ?? {};
+  const now = live ?? {};
+  if (!isJsonObject(before) || !isJsonObject(now) || UNKNOWN_MARKER in before || UNKNOWN_MARKER in now)
+    return undefined;
+  return {
+    put: Object.entries(before)
+      .filter(([key, value]) => now[key] !== value)
+      .map(([Key, Value]) => ({ Key, Value })),
+    removed: Object.keys(now).filter((key) => !(key in before)),
+  };
+}
+
+/**
+ * Reads the configuration's current ETag and sends the captured configuration with it as `IfMatch`, keeping the
+ * live `CallerReference` (CloudFront refuses to change it). A `PreconditionFailed` (someone changed it in between)
+ * is thrown as the step's failure: sending it again with a fresh ETag would overwrite their change.
+ */
+async function updateDistribution(ctx: RestoreContext, step: RestoreStep): Promise<void> {
+  const Id = String(step.input.Id);
+  const client = ctx.client(cloudFrontService, step.region);
+  const current = await ctx.limited(cloudFrontService, () =>
+    client.send(new GetDistributionConfigCommand({ Id })),
+  );
+  const config = step.input.DistributionConfig as JsonObject;
+  const callerReference = current.DistributionConfig?.CallerReference ?? config.CallerReference ?? null;
+  await sendCommand(ctx, cloudFrontService, UpdateDistributionCommand, step, {
+    Id,
+    ...(current.ETag === undefined ? {} : { IfMatch: current.ETag }),
+    DistributionConfig: { ...config, CallerReference: callerReference },
+  });
+}

@@ -1,0 +1,298 @@
+import { buffer } from 'node:stream/consumers';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectTaggingCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  PutObjectTaggingCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { blobReference, sendCommand } from '../restore/steps.js';
+import {
+  type PlanInput,
+  type PlannedChange,
+  RestoreAction,
+  type RestoreContext,
+  type RestoreSpec,
+  type RestoreStep,
+} from '../restore/types.js';
+import type { JsonObject } from '../types/json.js';
+import { splitObjectId } from './s3-shared.js';
+import { s3Service } from './services.js';
+
+/** Object settings a `PutObject` or a `CopyObject` with `REPLACE` sets, as the document records them. */
+const SETTABLE_FIELDS = [
+  'ContentType',
+  'CacheControl',
+  'ContentDisposition',
+  'ContentEncoding',
+  'ContentLanguage',
+  'Expires',
+  'Metadata',
+  'StorageClass',
+  'WebsiteRedirectLocation',
+  'ServerSideEncryption',
+  'SSEKMSKeyId',
+  'BucketKeyEnabled',
+] as const;
+
+/**
+ * Objects larger than this are uploaded in parts (`lib-storage`), the others with one `PutObject` of their bytes held
+ * in memory: a request whose body is a stream cannot be retried when S3 throttles it, one of bytes can.
+ */
+const SINGLE_PUT_BYTES = 8 * 2 ** 20;
+
+/**
+ * How an object is restored: its bytes from the store (or, in a versioned bucket, its old version copied back),
+ * its settings and tags; created since and `--prune`: deleted. Never deletes otherwise.
+ */
+export const s3ObjectRestore: RestoreSpec = {
+  copies: ['bucket'],
+  plan: planObject,
+  apply: applyObjectStep,
+};
+
+function planObject(input: PlanInput): PlannedChange {
+  const { captured, live, target } = input;
+  const { bucket, key } = splitObjectId(target.id);
+  const region = target.region;
+  if (!captured) {
+    if (!live) return { action: RestoreAction.NOTHING, steps: [] };
+    if (!input.prune)
+      return {
+        action: RestoreAction.KEEP,
+        reason: 'created after the moment restored to: kept (--prune deletes it)',
+        steps: [],
+      };
+    return {
+      action: RestoreAction.REMOVE,
+      steps: [
+        {
+          service: 's3',
+          operation: 'DeleteObject',
+          region,
+          input: { Bucket: bucket, Key: key },
+          summary: 'delete the object created after the moment restored to',
+        },
+      ],
+    };
+  }
+  const doc = captured.document;
+  const action = live ? RestoreAction.UPDATE : RestoreAction.RECREATE;
+  const sameBytes = live !== undefined && sameContent(doc, live.document);
+  const tagsDiffer = !isDeepStrictEqual(doc.Tags ?? {}, live?.document.Tags ?? {});
+  const settingsDiffer = SETTABLE_FIELDS.some(
+    (field) => !isDeepStrictEqual(doc[field], live?.document[field]),
+  );
+  if (!sameBytes) {
+    const write = writeStep(input, bucket, key);
+    if (!write)
+      return {
+        action: RestoreAction.CANNOT,
+        reason:
+          'its bytes were not captured at that moment (see its gaps), and no older version of it can be copied',
+        steps: [],
+      };
+    return { action, steps: [write] };
+  }
+  const steps: RestoreStep[] = [];
+  if (settingsDiffer)
+    steps.push({
+      service: 's3',
+      operation: 'CopyObject',
+      region,
+      input: {
+        Bucket: bucket,
+        Key: key,
+        CopySource: copySource(bucket, key),
+        MetadataDirective: 'REPLACE',
+        TaggingDirective: 'COPY',
+        ...settings(doc),
+      },
+      summary: 'copy the object onto itself with the settings it had (its bytes are unchanged)',
+    });
+  if (tagsDiffer) steps.push(tagStep(doc, bucket, key, region));
+  if (steps.length === 0)
+    return {
+      action: RestoreAction.NOTHING,
+      reason: 'same bytes, settings and tags; only what S3 assigns differs (ETag, version id)',
+      steps: [],
+    };
+  return { action, steps };
+}
+
+/**
+ * Whether the live object holds the captured bytes, by what S3 says of them (a plan does not download them): the
+ * same version, or the same ETag and size (a version copied back keeps its ETag).
+ */
+function sameContent(captured: JsonObject, live: JsonObject): boolean {
+  const version = captured.VersionId;
+  if (typeof version === 'string' && version !== 'null' && live.VersionId === version) return true;
+  return (
+    typeof captured.ETag === 'string' &&
+    captured.ETag === live.ETag &&
+    captured.ContentLength === live.ContentLength
+  );
+}
+
+/**
+ * The step that writes the captured bytes: in a versioned bucket, the captured version copied back (S3 copies it
+ * without downloading; the stored bytes are uploaded if that version is gone); else the stored bytes uploaded.
+ */
+function writeStep(
+  { captured, resource, target }: PlanInput,
+  bucket: string,
+  key: string,
+): RestoreStep | undefined {
+  const doc = captured?.document ?? {};
+  const content = captured?.blobs.content;
+  const version = typeof doc.VersionId === 'string' && doc.VersionId !== 'null' ? doc.VersionId : undefined;
+  const source = splitObjectId(resource.id);
+  const tags = (doc.Tags ?? {}) as JsonObject;
+  const withTags: JsonObject = Object.keys(tags).length > 0 ? { Tagging: tagQuery(tags) } : {};
+  if (version !== undefined)
+    return {
+      service: 's3',
+      operation: 'CopyObject',
+      region: target.region,
+      input: {
+        Bucket: bucket,
+        Key: key,
+        CopySource: copySource(source.bucket, source.key, version),
+        MetadataDirective: 'REPLACE',
+        TaggingDirective: 'REPLACE',
+        ...settings(doc),
+        ...withTags,
+        ...(content ? { FallbackBody: blobReference(content) } : {}),
+      },
+      summary: `copy version ${version} back as the current version, with its settings and tags`,
+    };
+  if (!content) return undefined;
+  return {
+    service: 's3',
+    operation: 'PutObject',
+    region: target.region,
+    input: {
+      Bucket: bucket,
+      Key: key,
+      Body: blobReference(content),
+      ContentLength: doc.ContentLength ?? null,
+      ...settings(doc),
+      ...withTags,
+      ...checksum(doc),
+    },
+    summary: `upload the stored bytes (${doc.ContentLength ?? '?'} B) with the settings and tags it had`,
+  };
+}
+
+function tagStep(doc: JsonObject, bucket: string, key: string, region: string): RestoreStep {
+  const tags = (doc.Tags ?? {}) as JsonObject;
+  if (Object.keys(tags).length === 0)
+    return {
+      service: 's3',
+      operation: 'DeleteObjectTagging',
+      region,
+      input: { Bucket: bucket, Key: key },
+      summary: 'remove the tags added since',
+    };
+  return {
+    service: 's3',
+    operation: 'PutObjectTagging',
+    region,
+    input: {
+      Bucket: bucket,
+      Key: key,
+      Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+    },
+    summary: 'put back the tags it had',
+  };
+}
+
+/** The captured settings that are set, as request fields. */
+function settings(doc: JsonObject): JsonObject {
+  const result: JsonObject = {};
+  for (const field of SETTABLE_FIELDS) {
+    const value = doc[field];
+    if (value === undefined || value === null) continue;
+    if (field === 'Metadata' && Object.keys(value as JsonObject).length === 0) continue;
+    result[field] = value;
+  }
+  return result;
+}
+
+/** A whole-object checksum the capture recorded: S3 checks the uploaded bytes against it. */
+function checksum(doc: JsonObject): JsonObject {
+  if (doc.ChecksumType !== 'FULL_OBJECT') return {};
+  const entry = Object.entries(doc).find(([name]) => name.startsWith('Checksum') && name !== 'ChecksumType');
+  return entry ? { [entry[0]]: entry[1] } : {};
+}
+
+/** Tags as `PutObject`'s `Tagging` (a URL query). */
+function tagQuery(tags: JsonObject): string {
+  return new URLSearchParams(
+    Object.entries(tags).map(([name, value]): [string, string] => [name, String(value)]),
+  ).toString();
+}
+
+/** `CopySource`: the bucket and the URL-encoded key, with the version when given. */
+function copySource(bucket: string, key: string, version?: string): string {
+  const path = `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return version === undefined ? path : `${path}?versionId=${encodeURIComponent(version)}`;
+}
+
+async function applyObjectStep(ctx: RestoreContext, step: RestoreStep): Promise<void> {
+  switch (step.operation) {
+    case 'PutObject':
+      return putObject(ctx, step, step.input);
+    case 'CopyObject':
+      return copyObject(ctx, step);
+    case 'PutObjectTagging':
+      await sendCommand(ctx, s3Service, PutObjectTaggingCommand, step);
+      return;
+    case 'DeleteObjectTagging':
+      await sendCommand(ctx, s3Service, DeleteObjectTaggingCommand, step);
+      return;
+    case 'DeleteObject':
+      await sendCommand(ctx, s3Service, DeleteObjectCommand, step);
+      return;
+    default:
+      throw new Error(`no S3 object restore step ${step.operation}`);
+  }
+}
+
+/** Copies the captured version back; when S3 no longer has it, uploads the stored bytes instead. */
+async function copyObject(ctx: RestoreContext, step: RestoreStep): Promise<void> {
+  const { FallbackBody, ...copy } = step.input;
+  try {
+    await sendCommand(ctx, s3Service, CopyObjectCommand, step, copy);
+  } catch (error) {
+    const gone = error instanceof Error && ['NoSuchVersion', 'NoSuchKey'].includes(error.name);
+    if (!gone || FallbackBody === undefined) throw error;
+    const { CopySource: _source, MetadataDirective: _m, TaggingDirective: _t, ...put } = copy;
+    await putObject(ctx, step, { ...put, Body: FallbackBody });
+  }
+}
+
+/**
+ * Uploads the stored bytes, checked against their hash as they are read: one `PutObject` (S3 checks them against the
+ * captured checksum too), or, when large, a multipart upload streamed from the store.
+ */
+async function putObject(ctx: RestoreContext, step: RestoreStep, input: JsonObject): Promise<void> {
+  const { Body, Expires, ContentLength, ...rest } = input;
+  const content = await ctx.blob((Body as { $blob: string }).$blob);
+  const params = {
+    ...(rest as Record<string, unknown>),
+    ...(typeof Expires === 'string' ? { Expires: new Date(Expires) } : {}),
+  } as Omit<PutObjectCommandInput, 'Body'>;
+  const client = ctx.client(s3Service, step.region);
+  if (typeof ContentLength === 'number' && ContentLength <= SINGLE_PUT_BYTES) {
+    const bytes = await buffer(content);
+    await ctx.limited(s3Service, () => client.send(new PutObjectCommand({ ...params, Body: bytes })));
+    return;
+  }
+  const { ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256, ...multipart } =
+    params;
+  await ctx.limited(s3Service, () => new Upload({ client, params: { ...multipart, Body: content } }).done());
+}
