@@ -14,6 +14,7 @@ const SHOP_RECORD = {
   TTL: 300,
   ResourceRecords: [{ Value: 'sailjada.myshopify.com' }],
 };
+const ADMIN_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const PRIVATE_POLICY = {
   Version: '2012-10-17',
   Statement: [
@@ -45,6 +46,15 @@ describe('tidemark restore', () => {
       ...env.account.updateFunctionConfiguration('email-sender', { memorySize: 1024, timeout: 60 }),
       ...env.account.route53.changeRecord('sailjada.com', { action: 'CREATE', record: SHOP_RECORD }),
       ...env.account.putBucketPolicy('sailjada.com', PRIVATE_POLICY),
+      ...env.account.cloudFront.updateDistribution(env.account.cloudFront.distributionId('sailjada.com'), {
+        defaultRootObject: 'home.html',
+      }),
+      ...env.account.dynamoDb.putItem('bookings', {
+        ...env.account.dynamoDb.item('bookings', { bookingId: { S: 'BK-0000042' } }),
+        status: { S: 'cancelled' },
+      }),
+      ...env.account.iam.putRolePolicy('image-resizer-role', 'everything', ADMIN_POLICY),
+      ...env.account.eventBridge.disableRule('nightly-report'),
     ];
     expect(
       (await env.cli.run('ingest', await writeNdjson(env.cli.folder, 'changes.ndjson', events))).code,
@@ -61,6 +71,7 @@ describe('tidemark restore', () => {
 
   it('prints the plan and changes nothing, then puts every changed resource back as at v1.0', async () => {
     const zone = await changeEverythingAfterV1();
+    const distribution = env.account.cloudFront.distributionId('sailjada.com');
     const stored = await storeListing();
     const calls = env.account.callCounts();
 
@@ -81,6 +92,10 @@ describe('tidemark restore', () => {
       ])
       .sort();
     expect(acting).toEqual([
+      [`AWS::CloudFront::Distribution ${distribution}`, 'update', ['UpdateDistribution']],
+      ['AWS::DynamoDB::Table bookings', 'update', ['RestoreItems']],
+      ['AWS::Events::Rule nightly-report', 'update', ['PutRule']],
+      ['AWS::IAM::Role image-resizer-role', 'update', ['DeleteRolePolicy']],
       ['AWS::Lambda::Function email-sender', 'update', ['UpdateFunctionConfiguration']],
       ['AWS::Lambda::Function image-resizer', 'update', ['UpdateFunctionCode']],
       [`AWS::Route53::HostedZone ${zone}`, 'update', ['ChangeResourceRecordSets']],
@@ -116,6 +131,10 @@ describe('tidemark restore', () => {
         .sort(),
     ).toEqual(
       [
+        [distribution, 'restored'],
+        ['bookings', 'restored'],
+        ['nightly-report', 'restored'],
+        ['image-resizer-role', 'restored'],
         ['email-sender', 'restored'],
         ['image-resizer', 'restored'],
         [zone, 'restored'],
