@@ -210,7 +210,11 @@ interface Route {
   /** False once the dispatcher is restored: the client's calls then go to AWS (or its endpoint) again. */
   readonly active: () => boolean;
   /** Answers one attempt of a command. */
-  readonly attempt: (client: SdkClient, commandName: string, args: AttemptArguments) => Promise<AttemptResult>;
+  readonly attempt: (
+    client: SdkClient,
+    commandName: string,
+    args: AttemptArguments,
+  ) => Promise<AttemptResult>;
 }
 
 /** Client instances given the simulation's middleware and credentials: each gets them once, for its lifetime. */

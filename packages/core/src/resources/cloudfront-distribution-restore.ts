@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { mapPath } from '../canonical/paths.js';
 import { UNKNOWN_MARKER } from '../constants.js';
+import { createdSince, stepsOf } from '../restore/parts.js';
 import { commandApplier, sendCommand } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -42,14 +43,7 @@ export const cloudFrontDistributionRestore: RestoreSpec = {
 };
 
 function planDistribution({ captured, live, target }: PlanInput): PlannedChange {
-  if (!captured)
-    return live
-      ? {
-          action: RestoreAction.KEEP,
-          reason: 'created after the moment restored to: kept (disable it, then delete it by hand)',
-          steps: [],
-        }
-      : { action: RestoreAction.NOTHING, steps: [] };
+  if (!captured) return createdSince(live, { byHand: 'disable it, then delete it' });
   if (!live)
     return {
       action: RestoreAction.CANNOT,
@@ -57,13 +51,7 @@ function planDistribution({ captured, live, target }: PlanInput): PlannedChange 
         'the distribution was deleted: one created again (CreateDistributionWithTags) gets a new id and a new domain name, so DNS aliases must be pointed at it, and its alternate domain names may now belong to another distribution (CNAMEAlreadyExists); create it by hand from the captured configuration',
       steps: [],
     };
-  const step = (operation: string, input: JsonObject, summary: string): RestoreStep => ({
-    service: 'cloudfront',
-    operation,
-    region: target.region,
-    input,
-    summary,
-  });
+  const step = stepsOf('cloudfront', target.region);
   const config = (captured.document.DistributionConfig ?? {}) as JsonObject;
   const liveConfig = (live.document.DistributionConfig ?? {}) as JsonObject;
   const steps: RestoreStep[] = [];

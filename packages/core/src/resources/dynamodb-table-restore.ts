@@ -10,6 +10,7 @@ import {
 import { chunkOf, isChunkCount, type KeyedLine } from '../capture/keyed-chunks.js';
 import { ChunkedItems, UNKNOWN_MARKER } from '../constants.js';
 import { StoreError } from '../errors.js';
+import { createdSince } from '../restore/parts.js';
 import { blobReference } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -122,14 +123,7 @@ export const dynamoDbTableRestore: RestoreSpec = {
 
 function planTable(input: PlanInput): PlannedChange {
   const { captured, live } = input;
-  if (!captured)
-    return live
-      ? {
-          action: RestoreAction.KEEP,
-          reason: 'created after the moment restored to: kept (delete it by hand)',
-          steps: [],
-        }
-      : { action: RestoreAction.NOTHING, steps: [] };
+  if (!captured) return createdSince(live);
   if (!live)
     return {
       action: RestoreAction.CANNOT,

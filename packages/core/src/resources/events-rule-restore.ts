@@ -7,6 +7,20 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
+import {
+  createdSince,
+  fromParts,
+  hasEntries,
+  keyedDifference,
+  type PartPlan,
+  type StepOf,
+  slices,
+  stepsOf,
+  tagList,
+  tagSteps,
+  unread,
+  unreadPart,
+} from '../restore/parts.js';
 import { sendCommand } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -19,19 +33,6 @@ import {
 import { isSealed } from '../secrets/sealer.js';
 import type { Json, JsonObject } from '../types/json.js';
 import { DEFAULT_BUS, ruleParts } from './events-shared.js';
-import {
-  fromParts,
-  hasEntries,
-  keyedDifference,
-  type PartPlan,
-  type StepOf,
-  slices,
-  stepsOf,
-  tagList,
-  tagSteps,
-  unread,
-  unreadPart,
-} from './restore-parts.js';
 import { eventBridgeService } from './services.js';
 import { isJsonObject } from './support.js';
 
@@ -66,22 +67,14 @@ function planRule({ captured, live, target, prune }: PlanInput): PlannedChange {
   const step = stepsOf('events', target.region);
   const { bus, name } = ruleParts(target.id);
   const rule = { Name: name, ...(bus === DEFAULT_BUS ? {} : { EventBusName: bus }) };
-  if (!captured) {
-    if (!live) return { action: RestoreAction.NOTHING, steps: [] };
-    if (!prune)
-      return {
-        action: RestoreAction.KEEP,
-        reason: 'created after the moment restored to: kept (--prune deletes it)',
-        steps: [],
-      };
-    return fromParts(RestoreAction.REMOVE, [
-      removeTargetSteps(rule, Object.keys(objectAt(live.document.Targets)), step),
-      {
-        steps: [step('DeleteRule', rule, 'delete the rule created after the moment restored to')],
-        notes: [],
-      },
-    ]);
-  }
+  if (!captured)
+    return createdSince(live, {
+      prune,
+      removal: () => [
+        ...removeTargetSteps(rule, Object.keys(objectAt(live?.document.Targets)), step).steps,
+        step('DeleteRule', rule, 'delete the rule created after the moment restored to'),
+      ],
+    });
   const settings = objectAt(captured.document.Rule);
   if (typeof settings.ManagedBy === 'string')
     return {

@@ -7,10 +7,10 @@ import {
   PutGroupPolicyCommand,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
+import { createdSince, fromParts, stepsOf } from '../restore/parts.js';
 import { commandApplier } from '../restore/steps.js';
 import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
 import { membershipSteps, policySteps } from './iam-restore-shared.js';
-import { createdSince, fromParts, stepsOf } from './restore-parts.js';
 import { iamService } from './services.js';
 import { isJsonObject } from './support.js';
 

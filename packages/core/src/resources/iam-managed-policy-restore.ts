@@ -7,10 +7,6 @@ import {
   TagPolicyCommand,
   UntagPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { commandApplier } from '../restore/steps.js';
-import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
-import type { Json, JsonObject } from '../types/json.js';
-import { policyText } from './iam-restore-shared.js';
 import {
   createdSince,
   fromParts,
@@ -21,7 +17,11 @@ import {
   tagList,
   tagSteps,
   unread,
-} from './restore-parts.js';
+} from '../restore/parts.js';
+import { commandApplier } from '../restore/steps.js';
+import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
+import type { Json, JsonObject } from '../types/json.js';
+import { policyText } from './iam-restore-shared.js';
 import { iamService } from './services.js';
 import { isJsonObject } from './support.js';
 

@@ -1,5 +1,3 @@
-import type { RestoreStep } from '../restore/types.js';
-import type { Json, JsonObject } from '../types/json.js';
 import {
   keyedDifference,
   type PartPlan,
@@ -7,7 +5,9 @@ import {
   type StepOf,
   unread,
   unreadPart,
-} from './restore-parts.js';
+} from '../restore/parts.js';
+import type { RestoreStep } from '../restore/types.js';
+import type { Json, JsonObject } from '../types/json.js';
 import { isJsonObject } from './support.js';
 
 /** How a kind of principal is named in IAM's operations (`PutRolePolicy`) and inputs (`RoleName`). */

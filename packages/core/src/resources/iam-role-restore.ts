@@ -12,17 +12,6 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { commandApplier } from '../restore/steps.js';
-import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
-import type { JsonObject } from '../types/json.js';
-import {
-  boundaryArn,
-  boundarySteps,
-  newIdNote,
-  policySteps,
-  policyText,
-  principalInput,
-} from './iam-restore-shared.js';
 import {
   createdSince,
   fromParts,
@@ -35,7 +24,18 @@ import {
   tagSteps,
   unread,
   unreadPart,
-} from './restore-parts.js';
+} from '../restore/parts.js';
+import { commandApplier } from '../restore/steps.js';
+import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
+import type { JsonObject } from '../types/json.js';
+import {
+  boundaryArn,
+  boundarySteps,
+  newIdNote,
+  policySteps,
+  policyText,
+  principalInput,
+} from './iam-restore-shared.js';
 import { iamService } from './services.js';
 import { isJsonObject } from './support.js';
 

@@ -12,17 +12,6 @@ import {
   TagUserCommand,
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
-import { commandApplier } from '../restore/steps.js';
-import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
-import type { Json, JsonObject } from '../types/json.js';
-import {
-  boundaryArn,
-  boundarySteps,
-  membershipSteps,
-  newIdNote,
-  policySteps,
-  principalInput,
-} from './iam-restore-shared.js';
 import {
   createdSince,
   fromParts,
@@ -34,7 +23,18 @@ import {
   tagSteps,
   unread,
   unreadPart,
-} from './restore-parts.js';
+} from '../restore/parts.js';
+import { commandApplier } from '../restore/steps.js';
+import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
+import type { Json, JsonObject } from '../types/json.js';
+import {
+  boundaryArn,
+  boundarySteps,
+  membershipSteps,
+  newIdNote,
+  policySteps,
+  principalInput,
+} from './iam-restore-shared.js';
 import { iamService } from './services.js';
 import { isJsonObject } from './support.js';
 

@@ -10,6 +10,7 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
+import { createdSince, type StepOf, stepsOf } from '../restore/parts.js';
 import { blobReference, sendCommand } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -69,32 +70,18 @@ export const lambdaFunctionRestore: RestoreSpec = {
 function planFunction(input: PlanInput): PlannedChange {
   const { captured, live, target } = input;
   const name = target.id;
-  const step = (operation: string, stepInput: JsonObject, summary: string): RestoreStep => ({
-    service: 'lambda',
-    operation,
-    region: target.region,
-    input: stepInput,
-    summary,
-  });
-  if (!captured) {
-    if (!live) return { action: RestoreAction.NOTHING, steps: [] };
-    if (!input.prune)
-      return {
-        action: RestoreAction.KEEP,
-        reason: 'created after the moment restored to: kept (--prune deletes it)',
-        steps: [],
-      };
-    return {
-      action: RestoreAction.REMOVE,
-      steps: [
+  const step = stepsOf('lambda', target.region);
+  if (!captured)
+    return createdSince(live, {
+      prune: input.prune,
+      removal: () => [
         step(
           'DeleteFunction',
           { FunctionName: name },
           'delete the function created after the moment restored to',
         ),
       ],
-    };
-  }
+    });
   const config = (captured.document.Configuration ?? {}) as JsonObject;
   const code = captured.blobs.code;
   const codeInput = code ? { ZipFile: blobReference(code) } : imageCode(captured.document);
@@ -189,8 +176,6 @@ function configurationInput(config: JsonObject): JsonObject {
   input.Layers = ((config.Layers ?? []) as JsonObject[]).map((layer) => layer.Arn ?? null);
   return input;
 }
-
-type StepOf = (operation: string, input: JsonObject, summary: string) => RestoreStep;
 
 function tagSteps({ captured, live, target }: PlanInput, step: StepOf): RestoreStep[] {
   const before = (captured?.document.Tags ?? {}) as JsonObject;

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { createdSince } from '../restore/parts.js';
 import { commandApplier } from '../restore/steps.js';
 import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
 import type { JsonObject } from '../types/json.js';
@@ -21,14 +22,7 @@ export const route53HostedZoneRestore: RestoreSpec = {
 };
 
 function planZone({ captured, live, target }: PlanInput): PlannedChange {
-  if (!captured)
-    return live
-      ? {
-          action: RestoreAction.KEEP,
-          reason: 'created after the moment restored to: kept (delete it by hand)',
-          steps: [],
-        }
-      : { action: RestoreAction.NOTHING, steps: [] };
+  if (!captured) return createdSince(live);
   if (!live)
     return {
       action: RestoreAction.CANNOT,

@@ -14,6 +14,7 @@ import type { CaptureContext } from '../capture/context.js';
 import { type PartOutcome, partValue, readPart } from '../capture/read-part.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
 import { route53HostedZoneCloudFormation } from './route53-hosted-zone-cloudformation.js';
+import { route53HostedZoneRestore } from './route53-hosted-zone-restore.js';
 import { bareRoute53Id, idAt, ROUTE53_EVENT_SOURCE, taggedResource } from './route53-shared.js';
 import { route53Service } from './services.js';
 import {
@@ -25,7 +26,6 @@ import {
   toJson,
   toJsonObject,
 } from './support.js';
-import { route53HostedZoneRestore } from './route53-hosted-zone-restore.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';
 
 const TYPE = 'AWS::Route53::HostedZone';

@@ -17,6 +17,7 @@ import {
   PutBucketWebsiteCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
+import { createdSince, type StepOf, stepsOf } from '../restore/parts.js';
 import { commandApplier } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -121,22 +122,11 @@ export const s3BucketRestore: RestoreSpec = {
 };
 
 function planBucket({ captured, live, target }: PlanInput): PlannedChange {
-  if (!captured)
-    return live
-      ? {
-          action: RestoreAction.KEEP,
-          reason: 'created after the moment restored to: kept (delete it by hand)',
-          steps: [],
-        }
-      : { action: RestoreAction.NOTHING, steps: [] };
+  if (!captured) return createdSince(live);
   const bucket = target.id;
-  const step = (operation: string, input: JsonObject, summary: string): RestoreStep => ({
-    service: 's3',
-    operation,
-    region: target.region,
-    input: { Bucket: bucket, ...input },
-    summary,
-  });
+  const serviceStep = stepsOf('s3', target.region);
+  const step: StepOf = (operation, input, summary) =>
+    serviceStep(operation, { Bucket: bucket, ...input }, summary);
   const steps: RestoreStep[] = [];
   if (!live)
     steps.push(

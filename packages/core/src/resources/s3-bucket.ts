@@ -22,6 +22,7 @@ import { type PartOutcome, partValue, readPart } from '../capture/read-part.js';
 import type { Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
 import { s3ArnParts } from './arn.js';
 import { s3BucketCloudFormation } from './s3-bucket-cloudformation.js';
+import { s3BucketRestore } from './s3-bucket-restore.js';
 import {
   bucketSelected,
   listingPrefixes,
@@ -34,7 +35,6 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
-import { s3BucketRestore } from './s3-bucket-restore.js';
 import { s3Service } from './services.js';
 import { limitedPages, parsePolicy, pick, stringField, tagsAsMap, toJson, toJsonObject } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';

@@ -9,6 +9,7 @@ import {
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createdSince, type StepOf, stepsOf } from '../restore/parts.js';
 import { blobReference, sendCommand } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -57,37 +58,20 @@ export const s3ObjectRestore: RestoreSpec = {
 function planObject(input: PlanInput): PlannedChange {
   const { captured, live, target } = input;
   const { bucket, key } = splitObjectId(target.id);
-  const region = target.region;
-  if (!captured) {
-    if (!live) return { action: RestoreAction.NOTHING, steps: [] };
-    if (!input.prune)
-      return {
-        action: RestoreAction.KEEP,
-        reason: 'created after the moment restored to: kept (--prune deletes it)',
-        steps: [],
-      };
-    return {
-      action: RestoreAction.REMOVE,
-      steps: [
-        {
-          service: 's3',
-          operation: 'DeleteObject',
-          region,
-          input: { Bucket: bucket, Key: key },
-          summary: 'delete the object created after the moment restored to',
-        },
+  const step = stepsOf('s3', target.region);
+  const objectStep: StepOf = (operation, stepInput, summary) =>
+    step(operation, { Bucket: bucket, Key: key, ...stepInput }, summary);
+  if (!captured)
+    return createdSince(live, {
+      prune: input.prune,
+      removal: () => [
+        objectStep('DeleteObject', {}, 'delete the object created after the moment restored to'),
       ],
-    };
-  }
+    });
   const doc = captured.document;
   const action = live ? RestoreAction.UPDATE : RestoreAction.RECREATE;
-  const sameBytes = live !== undefined && sameContent(doc, live.document);
-  const tagsDiffer = !isDeepStrictEqual(doc.Tags ?? {}, live?.document.Tags ?? {});
-  const settingsDiffer = SETTABLE_FIELDS.some(
-    (field) => !isDeepStrictEqual(doc[field], live?.document[field]),
-  );
-  if (!sameBytes) {
-    const write = writeStep(input, bucket, key);
+  if (!live || !sameContent(doc, live.document)) {
+    const write = writeStep(input, objectStep);
     if (!write)
       return {
         action: RestoreAction.CANNOT,
@@ -98,22 +82,20 @@ function planObject(input: PlanInput): PlannedChange {
     return { action, steps: [write] };
   }
   const steps: RestoreStep[] = [];
-  if (settingsDiffer)
-    steps.push({
-      service: 's3',
-      operation: 'CopyObject',
-      region,
-      input: {
-        Bucket: bucket,
-        Key: key,
-        CopySource: copySource(bucket, key),
-        MetadataDirective: 'REPLACE',
-        TaggingDirective: 'COPY',
-        ...settings(doc),
-      },
-      summary: 'copy the object onto itself with the settings it had (its bytes are unchanged)',
-    });
-  if (tagsDiffer) steps.push(tagStep(doc, bucket, key, region));
+  if (SETTABLE_FIELDS.some((field) => !isDeepStrictEqual(doc[field], live.document[field])))
+    steps.push(
+      objectStep(
+        'CopyObject',
+        {
+          CopySource: copySource(bucket, key),
+          MetadataDirective: 'REPLACE',
+          TaggingDirective: 'COPY',
+          ...settings(doc),
+        },
+        'copy the object onto itself with the settings it had (its bytes are unchanged)',
+      ),
+    );
+  if (!isDeepStrictEqual(doc.Tags ?? {}, live.document.Tags ?? {})) steps.push(tagStep(doc, objectStep));
   if (steps.length === 0)
     return {
       action: RestoreAction.NOTHING,
@@ -141,11 +123,7 @@ function sameContent(captured: JsonObject, live: JsonObject): boolean {
  * The step that writes the captured bytes: in a versioned bucket, the captured version copied back (S3 copies it
  * without downloading; the stored bytes are uploaded if that version is gone); else the stored bytes uploaded.
  */
-function writeStep(
-  { captured, resource, target }: PlanInput,
-  bucket: string,
-  key: string,
-): RestoreStep | undefined {
+function writeStep({ captured, resource }: PlanInput, objectStep: StepOf): RestoreStep | undefined {
   const doc = captured?.document ?? {};
   const content = captured?.blobs.content;
   const version = typeof doc.VersionId === 'string' && doc.VersionId !== 'null' ? doc.VersionId : undefined;
@@ -153,13 +131,9 @@ function writeStep(
   const tags = (doc.Tags ?? {}) as JsonObject;
   const withTags: JsonObject = Object.keys(tags).length > 0 ? { Tagging: tagQuery(tags) } : {};
   if (version !== undefined)
-    return {
-      service: 's3',
-      operation: 'CopyObject',
-      region: target.region,
-      input: {
-        Bucket: bucket,
-        Key: key,
+    return objectStep(
+      'CopyObject',
+      {
         CopySource: copySource(source.bucket, source.key, version),
         MetadataDirective: 'REPLACE',
         TaggingDirective: 'REPLACE',
@@ -167,47 +141,31 @@ function writeStep(
         ...withTags,
         ...(content ? { FallbackBody: blobReference(content) } : {}),
       },
-      summary: `copy version ${version} back as the current version, with its settings and tags`,
-    };
+      `copy version ${version} back as the current version, with its settings and tags`,
+    );
   if (!content) return undefined;
-  return {
-    service: 's3',
-    operation: 'PutObject',
-    region: target.region,
-    input: {
-      Bucket: bucket,
-      Key: key,
+  return objectStep(
+    'PutObject',
+    {
       Body: blobReference(content),
       ContentLength: doc.ContentLength ?? null,
       ...settings(doc),
       ...withTags,
       ...checksum(doc),
     },
-    summary: `upload the stored bytes (${doc.ContentLength ?? '?'} B) with the settings and tags it had`,
-  };
+    `upload the stored bytes (${doc.ContentLength ?? '?'} B) with the settings and tags it had`,
+  );
 }
 
-function tagStep(doc: JsonObject, bucket: string, key: string, region: string): RestoreStep {
+function tagStep(doc: JsonObject, objectStep: StepOf): RestoreStep {
   const tags = (doc.Tags ?? {}) as JsonObject;
   if (Object.keys(tags).length === 0)
-    return {
-      service: 's3',
-      operation: 'DeleteObjectTagging',
-      region,
-      input: { Bucket: bucket, Key: key },
-      summary: 'remove the tags added since',
-    };
-  return {
-    service: 's3',
-    operation: 'PutObjectTagging',
-    region,
-    input: {
-      Bucket: bucket,
-      Key: key,
-      Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-    },
-    summary: 'put back the tags it had',
-  };
+    return objectStep('DeleteObjectTagging', {}, 'remove the tags added since');
+  return objectStep(
+    'PutObjectTagging',
+    { Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } },
+    'put back the tags it had',
+  );
 }
 
 /** The captured settings that are set, as request fields. */

@@ -17,6 +17,7 @@ import type {
 } from '../types/resource.js';
 import { s3ArnParts } from './arn.js';
 import { s3ObjectCloudFormation } from './s3-object-cloudformation.js';
+import { s3ObjectRestore } from './s3-object-restore.js';
 import {
   objectFingerprint,
   objectSelected,
@@ -24,7 +25,6 @@ import {
   S3_OBJECT_TYPE,
   splitObjectId,
 } from './s3-shared.js';
-import { s3ObjectRestore } from './s3-object-restore.js';
 import { s3Service } from './services.js';
 import { countBytes, field, pick, stringField, tagsAsMap, toJson } from './support.js';
 import type { IdExtractor, ResourceDefinition } from './types.js';

@@ -1,6 +1,7 @@
 import type { CaptureContext } from '../capture/context.js';
 import type { ServiceNotification } from '../events/types.js';
 import type { CloudFormationSpec } from '../export/types.js';
+import type { RestoreSpec } from '../restore/types.js';
 import type { CloudTrailRecord } from '../types/cloudtrail.js';
 import type {
   Described,
@@ -10,7 +11,6 @@ import type {
   PreviousCapture,
   Scope,
 } from '../types/resource.js';
-import type { RestoreSpec } from '../restore/types.js';
 import type { AwsService } from './service.js';
 
 /**

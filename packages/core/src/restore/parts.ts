@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UNKNOWN_MARKER } from '../constants.js';
-import { type PlannedChange, type ResourceState, RestoreAction, type RestoreStep } from '../restore/types.js';
+import { isJsonObject } from '../resources/support.js';
 import type { Json, JsonObject } from '../types/json.js';
-import { isJsonObject } from './support.js';
+import { type PlannedChange, type ResourceState, RestoreAction, type RestoreStep } from './types.js';
 
 /** Builds one step of a plan: its operation, exact input and summary. */
 export type StepOf = (operation: string, input: JsonObject, summary: string) => RestoreStep;
@@ -32,18 +32,31 @@ export function fromParts(action: RestoreAction, parts: readonly PartPlan[]): Pl
   };
 }
 
+/** What a type can do with a resource created after the moment restored to. */
+export interface CreatedSinceOptions {
+  /** The steps that delete it, sent with `--prune` (types that can delete what was created since). */
+  readonly removal?: () => readonly RestoreStep[];
+  readonly prune?: boolean;
+  /** How to delete it by hand, for types that never delete: `disable it, then delete it`. @default 'delete it' */
+  readonly byHand?: string;
+}
+
 /**
- * The plan of a resource that did not exist at the moment restored to: kept when it exists now (it is deleted by
- * hand), else nothing to do.
+ * The plan of a resource that did not exist at the moment restored to: nothing to do when it does not exist now;
+ * else removed with `--prune` when the type can delete it, or kept, the reason saying how it can go.
  */
-export function createdSince(live: ResourceState | undefined): PlannedChange {
-  return live
-    ? {
-        action: RestoreAction.KEEP,
-        reason: 'created after the moment restored to: kept (delete it by hand)',
-        steps: [],
-      }
-    : { action: RestoreAction.NOTHING, steps: [] };
+export function createdSince(
+  live: ResourceState | undefined,
+  options: CreatedSinceOptions = {},
+): PlannedChange {
+  if (!live) return { action: RestoreAction.NOTHING, steps: [] };
+  if (options.removal && options.prune) return { action: RestoreAction.REMOVE, steps: options.removal() };
+  const how = options.removal ? '--prune deletes it' : `${options.byHand ?? 'delete it'} by hand`;
+  return {
+    action: RestoreAction.KEEP,
+    reason: `created after the moment restored to: kept (${how})`,
+    steps: [],
+  };
 }
 
 /** Whether a document value is a part that could not be read: an `$unknown` marker. */
