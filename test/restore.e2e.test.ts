@@ -181,6 +181,39 @@ describe('tidemark restore', () => {
     expect(live.bytes.toString()).toBe(EDITED_PAGE);
   });
 
+  it('never restores a copy over a resource that exists: the plan says it cannot', async () => {
+    await changeEverythingAfterV1();
+
+    const plan = await env.cli.json<RestorePlan>(
+      'restore',
+      'AWS::Lambda::Function:image-resizer',
+      '--at',
+      'v1.0',
+      '--to-name',
+      'email-sender',
+    );
+    const applied = await env.cli.run(
+      'restore',
+      'AWS::Lambda::Function:image-resizer',
+      '--at',
+      'v1.0',
+      '--to-name',
+      'email-sender',
+      '--apply',
+      '--yes',
+    );
+
+    expect(plan.resources.map((resource) => [resource.action, resource.reason, resource.steps])).toEqual([
+      [
+        'cannot',
+        'email-sender already exists: a copy is restored only where nothing is (choose another name, or delete it first)',
+        [],
+      ],
+    ]);
+    expect(applied.code).toBe(1);
+    expect(env.account.callCounts().UpdateFunctionCode ?? 0).toBe(0);
+  });
+
   it('restores a function as a copy under another name with --to-name, the original left as it is', async () => {
     await changeEverythingAfterV1();
 
@@ -235,6 +268,19 @@ describe('tidemark restore', () => {
         '--to-bucket cannot restore AWS::Lambda::Function',
       ],
       [['restore', '--all', '--at', 'live'], 'live is the account as it is'],
+      [
+        [
+          'restore',
+          'queenofsandiego.com/index.html',
+          '--at',
+          'v1.0',
+          '--to-bucket',
+          'sailjada-media',
+          '--prune',
+        ],
+        'a copy never deletes',
+      ],
+      [['restore', '--all', '--at', 'v1.0', '--apply', '--json'], 'review the plan first, then add --yes'],
     ] as const;
     for (const [args, message] of refusals) {
       const result = await env.cli.run(...args);

@@ -6,6 +6,7 @@ import {
   CloudFrontClient,
   GetDistributionConfigCommand,
   ListTagsForResourceCommand,
+  UpdateDistributionCommand,
 } from '@aws-sdk/client-cloudfront';
 import { SimulatedAccount } from '@tidemark/simulation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +58,7 @@ describe('CloudFront distribution restore plans', () => {
           { site: 'example.com', environment: 'staging', temp: 'yes' },
         ),
         blobs: {},
+        fingerprint: 'E3PLANNEDETAG',
       },
     });
 
@@ -70,6 +72,7 @@ describe('CloudFront distribution restore plans', () => {
           region: 'global',
           input: {
             Id: 'E2QWRUHEXAMPLE',
+            IfMatch: 'E3PLANNEDETAG',
             DistributionConfig: {
               CallerReference: 'site-2024',
               Comment: 'example.com',
@@ -79,7 +82,7 @@ describe('CloudFront distribution restore plans', () => {
               Origins: { Quantity: 1, Items: [bucketOrigin] },
             },
           },
-          summary: 'set Comment, DefaultRootObject as they were (IfMatch: the ETag read just before)',
+          summary: 'set Comment, DefaultRootObject as they were (IfMatch: the ETag the plan read)',
         },
         {
           service: 'cloudfront',
@@ -203,23 +206,22 @@ describe('CloudFront distribution restore against the simulated account', () => 
     expect(again.resources.map((resource) => resource.action)).toEqual(['nothing']);
   });
 
-  it('reports PreconditionFailed when the distribution changes between the ETag read and the update, and sends it once', async () => {
+  it('reports PreconditionFailed when the distribution changes after the plan read its ETag, and sends it once', async () => {
     // Arrange
     account.cloudFront.updateDistribution(id, { comment: 'edited' });
     const plan = await planRestore(engine, sealer, { at: v1, resources: [distribution()] });
     const racing = clients('r2');
     const client = racing.client.bind(racing);
-    // Someone saves the distribution in the console right after the restore reads its ETag.
+    // Someone saves the distribution in the console after the check made before applying, just before the update.
     racing.client = ((ClientClass, region) => {
       const real = client(ClientClass, region);
       if (ClientClass !== CloudFrontClient) return real;
       const cloudFrontClient = real as unknown as CloudFrontClient;
       return {
         send: async (command: Parameters<CloudFrontClient['send']>[0]) => {
-          const output = await cloudFrontClient.send(command);
-          if (command instanceof GetDistributionConfigCommand)
+          if (command instanceof UpdateDistributionCommand)
             account.cloudFront.updateDistribution(id, { comment: 'saved meanwhile' });
-          return output;
+          return cloudFrontClient.send(command);
         },
       };
     }) as typeof racing.client;

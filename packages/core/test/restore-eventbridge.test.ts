@@ -301,7 +301,7 @@ describe('EventBridge rule restore plans', () => {
     };
 
     // Act
-    const outcome = eventsRule.restore?.apply(ctx, step);
+    const outcome = eventsRule.restore?.apply?.(ctx, step);
 
     // Assert
     await expect(outcome).rejects.toMatchObject({

@@ -13,6 +13,7 @@ import { mapEvent } from '../src/events/map.js';
 import { parseEventInput } from '../src/events/parse.js';
 import { registry } from '../src/resources/registry.js';
 import { route53HostedZone } from '../src/resources/route53-hosted-zone.js';
+import { s3Bucket } from '../src/resources/s3-bucket.js';
 import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
 import { dependencyOrder } from '../src/restore/order.js';
 import { planRestore } from '../src/restore/plan.js';
@@ -222,6 +223,37 @@ describe('restore plans', () => {
       'media',
       'media/a.jpg',
     ]);
+  });
+
+  it('neither puts back nor removes a bucket setting that was not read at one of the two moments', () => {
+    const bucket = ref('AWS::S3::Bucket', 'media');
+    const openBlock = {
+      BlockPublicAcls: false,
+      BlockPublicPolicy: false,
+      IgnorePublicAcls: false,
+      RestrictPublicBuckets: false,
+    };
+    const plan = s3Bucket.restore?.plan({
+      resource: bucket,
+      target: bucket,
+      captured: {
+        document: { PublicAccessBlock: { $unknown: 'AccessDenied' }, Versioning: { Status: 'Enabled' } },
+        blobs: {},
+      },
+      live: {
+        document: { PublicAccessBlock: openBlock, Versioning: { $unknown: 'AccessDenied' } },
+        blobs: {},
+      },
+      prune: false,
+    });
+    expect(plan).toEqual({
+      action: 'nothing',
+      steps: [],
+      notes: [
+        'PublicAccessBlock was not read at one of the two moments (see its gaps): not restored',
+        'Versioning was not read at one of the two moments (see its gaps): not restored',
+      ],
+    });
   });
 
   it('deletes a record whose type changes before creating it, in one change batch', () => {

@@ -5,6 +5,7 @@ import {
   applyRestore,
   newRestoreId,
   planRestore,
+  type ResourceOutcome,
   type RestorePlan,
   restoreUserAgent,
 } from '@tidemark/core/restore';
@@ -53,7 +54,9 @@ export const restore: Action<RestoreOptions, [string[]]> = async ({ session, opt
   if (!options.json) renderPlan(io, plan, options.at);
   if (callsOf(plan) === 0) {
     if (options.json) io.out(JSON.stringify({ plan, report: null }, null, 2));
-    return planOutcome;
+    // Nothing to send: restored only if nothing was left that cannot be restored or is to be done by hand.
+    const left = plan.resources.some((resource) => resource.action === 'cannot' || resource.steps.length > 0);
+    return left ? ExitCode.FAILED : planOutcome;
   }
   if (!options.yes && !(await confirmed(plan))) {
     io.err('tidemark: nothing was changed');
@@ -64,11 +67,17 @@ export const restore: Action<RestoreOptions, [string[]]> = async ({ session, opt
   const report = await applyRestore(engine, plan, { restoreId, clients, sealer });
   if (options.json) io.out(JSON.stringify({ plan, report }, null, 2));
   else renderReport(io, report);
-  const clean = report.resources.every((outcome) =>
-    ['restored', 'restored-with-differences', 'skipped'].includes(outcome.status),
-  );
-  return clean ? planOutcome : ExitCode.FAILED;
+  return report.resources.every(restoredOrLeftAsPlanned) ? planOutcome : ExitCode.FAILED;
 };
+
+/**
+ * Whether a resource is as the restore meant: restored (differences AWS assigns anew aside), nothing to do, or kept
+ * because it was created since. Not when it cannot be restored, is left to be done by hand, or its calls failed.
+ */
+function restoredOrLeftAsPlanned(outcome: ResourceOutcome): boolean {
+  if (outcome.status === 'skipped') return outcome.action !== 'cannot';
+  return outcome.status === 'restored' || outcome.status === 'restored-with-differences';
+}
 
 /** Options that contradict each other or name nothing: an InputError before anything is opened. */
 function checkOptions(options: RestoreOptions, names: readonly string[]): void {
@@ -78,6 +87,10 @@ function checkOptions(options: RestoreOptions, names: readonly string[]): void {
     throw new InputError('name resources, or use --all with --type/--id, not both');
   if (options.toBucket && options.toName)
     throw new InputError('--to-bucket and --to-name cannot be used together');
+  if (options.prune && (options.toBucket || options.toName))
+    throw new InputError('--prune cannot be used with --to-bucket or --to-name: a copy never deletes');
+  if (options.json && options.apply && !options.yes)
+    throw new InputError('--json --apply prints no plan to confirm: review the plan first, then add --yes');
   if (options.toName && names.length !== 1)
     throw new InputError('--to-name restores exactly one named resource');
   if (options.toBucket && !BUCKET_NAME.test(options.toBucket))
@@ -88,8 +101,9 @@ function checkOptions(options: RestoreOptions, names: readonly string[]): void {
     throw new InputError('--apply asks for confirmation on a terminal: without one, add --yes');
 }
 
+/** The calls `--apply` would send (not those a plan leaves for the user to make). */
 function callsOf(plan: RestorePlan): number {
-  return plan.resources.reduce((sum, resource) => sum + resource.steps.length, 0);
+  return plan.resources.reduce((sum, resource) => sum + (resource.sends ? resource.steps.length : 0), 0);
 }
 
 /** Asks on the terminal whether to apply the plan just printed. */

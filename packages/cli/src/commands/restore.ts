@@ -13,6 +13,7 @@ export interface RestoreOptions {
   toName?: string;
   apply?: boolean;
   yes?: boolean;
+  json?: boolean;
 }
 
 /** `tidemark restore RESOURCE… --at T`: what putting them back would do, and with `--apply`, doing it. */
@@ -26,7 +27,10 @@ export function restoreCommand(io: Io, exit: ExitSink): Command {
     .option('--all', 'every resource the filters select (--type, --id, --region)')
     .option('--type <type>', 'with --all: only this resource type')
     .option('--id <glob>', 'with --all: only identifiers matching this glob')
-    .option('--prune', 'also delete what was created after that moment (objects, functions)')
+    .option(
+      '--prune',
+      'also delete what was created after that moment (objects, functions, rules, table items)',
+    )
     .option('--to-bucket <bucket>', 'restore S3 objects into this bucket instead, under their own keys')
     .option('--to-name <name>', 'restore the one resource named under this name instead (a function copy)')
     .option('--apply', 'apply the plan: capture each resource first, send the calls, capture it again')

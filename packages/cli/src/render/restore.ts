@@ -9,11 +9,15 @@ const DIFFERS_NAMED = 6;
 /** The plan as text (`moment` as the user wrote it): every resource that needs calls, each call's exact input (secrets masked). */
 export function renderPlan(io: Io, plan: RestorePlan, moment: string): void {
   const acting = plan.resources.filter((resource) => resource.action !== 'nothing');
-  const calls = acting.reduce((sum, resource) => sum + resource.steps.length, 0);
+  const sent = acting.filter((resource) => resource.sends);
+  const calls = sent.reduce((sum, resource) => sum + resource.steps.length, 0);
+  const others = acting.length - sent.length;
   const at = moment === plan.at ? plan.at : `${moment} (${plan.at})`;
   io.out(
     printable(
-      `Restore to ${at}: ${acting.length} of ${plan.resources.length} resources to change, ${calls} API calls (live state read at ${plan.readAt})`,
+      `Restore to ${at}: ${sent.length} of ${plan.resources.length} resources to change with ${calls} API calls${
+        others > 0 ? `, ${others} more kept, left to do by hand or not restorable (below)` : ''
+      } (live state read at ${plan.readAt})`,
     ),
   );
   for (const resource of acting) renderResourcePlan(io, resource);
@@ -47,6 +51,7 @@ function renderResourcePlan(io: Io, plan: ResourcePlan): void {
       ),
     );
   }
+  if (plan.steps.length > 0 && !plan.sends) io.out('    calls to make by hand:');
   for (const [index, step] of plan.steps.entries()) {
     io.out(
       printable(
@@ -72,8 +77,9 @@ export function renderReport(io: Io, report: RestoreReport): void {
       io.out(printable(`    still differs after the restore: ${outcome.differs.join(', ')}`));
   }
   const count = (status: string) => report.resources.filter((outcome) => outcome.status === status).length;
+  const cannot = report.resources.filter((outcome) => outcome.action === 'cannot').length;
   io.out(
-    `restore ${report.restoreId}: ${count('restored') + count('restored-with-differences')} restored, ${count('partial')} partly, ${count('failed')} failed, ${count('conflict')} changed since the plan (not touched)`,
+    `restore ${report.restoreId}: ${count('restored') + count('restored-with-differences')} restored, ${count('partial')} partly, ${count('failed') + count('unverified')} failed or unverified, ${count('conflict')} changed since the plan (not touched), ${cannot} cannot be restored, ${count('by-hand')} left to do by hand`,
   );
   io.out(
     `Each resource's state before the restore is stored: tidemark history RESOURCE shows it (cause restore ${report.restoreId}).`,

@@ -47,6 +47,8 @@ export interface LiveState {
   readonly body?: JsonObject;
   readonly blobs: BlobRefs;
   readonly gaps: readonly Gap[];
+  /** The fingerprint the description gave (a distribution's ETag), as a capture would keep it. */
+  readonly fingerprint?: string;
 }
 
 /** What a live read found. */
@@ -275,6 +277,7 @@ export async function readLiveResource(
     body: JSON.parse(canonical) as JsonObject,
     blobs: described.blobs ?? {},
     gaps: [...(described.gaps ?? [])],
+    ...(described.fingerprint === undefined ? {} : { fingerprint: described.fingerprint }),
   });
 }
 

@@ -13,6 +13,7 @@ import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { ServiceNotification } from '../events/types.js';
 import type { Described, Gap, Json, JsonObject, ListedResource, PreviousCapture } from '../types/resource.js';
+import { acmCertificateRestore } from './acm-certificate-restore.js';
 import { acmService } from './services.js';
 import {
   field,
@@ -257,4 +258,5 @@ export const acmCertificate: ResourceDefinition = {
     if (tags !== undefined) normalised.Tags = tags;
     return normalised;
   },
+  restore: acmCertificateRestore,
 };

@@ -15,11 +15,13 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart } from '../capture/read-part.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
+import { apiGatewayRestApiRestore } from './apigateway-rest-api-restore.js';
 import {
   APIGATEWAY_EVENT_SOURCE,
   APIGATEWAY_READ,
   allV1,
   created,
+  exportBlobName,
   requestOrTagged,
 } from './apigateway-shared.js';
 import { apiGatewayService } from './services.js';
@@ -172,11 +174,6 @@ const REST_API_PARTS: readonly RestApiPart[] = [
   },
 ];
 
-/** The blob name of a stage's OpenAPI export. */
-export function exportBlobName(stageName: string): string {
-  return `openapi/${stageName}`;
-}
-
 /**
  * Stores each stage's OpenAPI 3 export with API Gateway extensions (`GetExport`, `oas30`, `apigateway`) as the blob
  * `openapi/<stage>`: the definition the stage serves, its deployment's resources, methods and integrations.
@@ -323,4 +320,5 @@ export const apiGatewayRestApi: ResourceDefinition = {
     if (models !== undefined) normalised.Models = models;
     return normalised;
   },
+  restore: apiGatewayRestApiRestore,
 };

@@ -42,6 +42,11 @@ export function arnCollectionId(record: CloudTrailRecord, collection: string): s
   return first === collection && id ? decodeURIComponent(id) : undefined;
 }
 
+/** The blob name of a REST API stage's OpenAPI export. */
+export function exportBlobName(stageName: string): string {
+  return `openapi/${stageName}`;
+}
+
 /** Distinct, defined ids. */
 export function ids(...values: ReadonlyArray<string | undefined>): readonly string[] {
   return [...new Set(values.filter((value): value is string => value !== undefined))];

@@ -62,8 +62,13 @@ function planDistribution({ captured, live, target }: PlanInput): PlannedChange 
     steps.push(
       step(
         'UpdateDistribution',
-        { Id: target.id, DistributionConfig: sdkConfig(config) },
-        `set ${changed.sort().join(', ')} as they were (IfMatch: the ETag read just before)`,
+        {
+          Id: target.id,
+          // The ETag of the configuration the plan was made against: a change made since is refused, not overwritten.
+          ...(live.fingerprint === undefined ? {} : { IfMatch: live.fingerprint }),
+          DistributionConfig: { ...sdkConfig(config), CallerReference: liveConfig.CallerReference ?? null },
+        },
+        `set ${changed.sort().join(', ')} as they were (IfMatch: the ETag the plan read)`,
       ),
     );
   const arn = String(live.document.ARN ?? captured.document.ARN);
@@ -124,21 +129,23 @@ function tagChanges(
 }
 
 /**
- * Reads the configuration's current ETag and sends the captured configuration with it as `IfMatch`, keeping the
- * live `CallerReference` (CloudFront refuses to change it). A `PreconditionFailed` (someone changed it in between)
- * is thrown as the step's failure: sending it again with a fresh ETag would overwrite their change.
+ * Sends the captured configuration with the ETag the plan read as `IfMatch` (the live `CallerReference` kept:
+ * CloudFront refuses to change it). A `PreconditionFailed` (someone changed it since the plan) is thrown as the step's
+ * failure: sending it again with a fresh ETag would overwrite their change. Without a planned ETag, the one read
+ * just before is used.
  */
 async function updateDistribution(ctx: RestoreContext, step: RestoreStep): Promise<void> {
+  if (typeof step.input.IfMatch === 'string') {
+    await sendCommand(ctx, cloudFrontService, UpdateDistributionCommand, step);
+    return;
+  }
   const Id = String(step.input.Id);
   const client = ctx.client(cloudFrontService, step.region);
   const current = await ctx.limited(cloudFrontService, () =>
     client.send(new GetDistributionConfigCommand({ Id })),
   );
-  const config = step.input.DistributionConfig as JsonObject;
-  const callerReference = current.DistributionConfig?.CallerReference ?? config.CallerReference ?? null;
   await sendCommand(ctx, cloudFrontService, UpdateDistributionCommand, step, {
-    Id,
+    ...step.input,
     ...(current.ETag === undefined ? {} : { IfMatch: current.ETag }),
-    DistributionConfig: { ...config, CallerReference: callerReference },
   });
 }

@@ -9,6 +9,7 @@ import {
 import type { CaptureContext } from '../capture/context.js';
 import { type PartOutcome, partValue, readPart } from '../capture/read-part.js';
 import type { Described, Gap, Json, JsonObject, ListedResource } from '../types/resource.js';
+import { lightsailInstanceRestore } from './lightsail-instance-restore.js';
 import {
   LIGHTSAIL_EVENT_SOURCE,
   lightsailItems,
@@ -202,4 +203,5 @@ export const lightsailInstance: ResourceDefinition = {
     if (portStates !== undefined) normalised.PortStates = portStates;
     return normalised;
   },
+  restore: lightsailInstanceRestore,
 };

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { createdSince } from '../restore/parts.js';
+import { createdSince, unread } from '../restore/parts.js';
 import { commandApplier } from '../restore/steps.js';
 import { type PlanInput, type PlannedChange, RestoreAction, type RestoreSpec } from '../restore/types.js';
 import type { JsonObject } from '../types/json.js';
@@ -28,6 +28,13 @@ function planZone({ captured, live, target }: PlanInput): PlannedChange {
       action: RestoreAction.CANNOT,
       reason:
         'the zone was deleted: a zone created again gets a new id and new name servers, so create it and point the registrar at them first',
+      steps: [],
+    };
+  if (unread(captured.document.RecordSets) || unread(live.document.RecordSets))
+    return {
+      action: RestoreAction.CANNOT,
+      reason:
+        'its records were not read at one of the two moments (see its gaps): there is nothing to compare',
       steps: [],
     };
   const zoneName = String((captured.document.HostedZone as JsonObject | undefined)?.Name ?? '');

@@ -17,7 +17,7 @@ import {
   PutBucketWebsiteCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { createdSince, type StepOf, stepsOf } from '../restore/parts.js';
+import { createdSince, type StepOf, stepsOf, unread } from '../restore/parts.js';
 import { commandApplier } from '../restore/steps.js';
 import {
   type PlanInput,
@@ -138,10 +138,16 @@ function planBucket({ captured, live, target }: PlanInput): PlannedChange {
         `create the bucket again in ${target.region}`,
       ),
     );
+  const unreadParts: string[] = [];
   for (const setting of SETTINGS) {
     const value = captured.document[setting.field];
     const current = live?.document[setting.field];
     if (isDeepStrictEqual(value ?? null, current ?? null)) continue;
+    // A setting not read at one of the two moments is neither put back nor removed: its value is unknown.
+    if (unread(value) || unread(current)) {
+      unreadParts.push(setting.field);
+      continue;
+    }
     if (isEmpty(value)) {
       if (setting.remove && !isEmpty(current))
         steps.push(step(setting.remove, {}, `remove the ${setting.field} set since`));
@@ -153,9 +159,14 @@ function planBucket({ captured, live, target }: PlanInput): PlannedChange {
     }
     steps.push(step(setting.put, setting.input(value as Json), `put back the ${setting.field} it had`));
   }
-  const notes = PLANNED_ONLY.filter(
-    (field) => !isDeepStrictEqual(captured.document[field] ?? null, live?.document[field] ?? null),
-  ).map((field) => `${field} differs and is not restored: set it by hand`);
+  const notes = [
+    ...PLANNED_ONLY.filter(
+      (field) => !isDeepStrictEqual(captured.document[field] ?? null, live?.document[field] ?? null),
+    ).map((field) => `${field} differs and is not restored: set it by hand`),
+    ...unreadParts.map(
+      (field) => `${field} was not read at one of the two moments (see its gaps): not restored`,
+    ),
+  ];
   if (steps.length === 0)
     return { action: RestoreAction.NOTHING, steps: [], ...(notes.length > 0 ? { notes } : {}) };
   return {

@@ -2,6 +2,7 @@ import { buffer } from 'node:stream/consumers';
 import { isDeepStrictEqual } from 'node:util';
 import {
   CopyObjectCommand,
+  type CopyObjectCommandInput,
   DeleteObjectCommand,
   DeleteObjectTaggingCommand,
   PutObjectCommand,
@@ -14,6 +15,7 @@ import { blobReference, sendCommand } from '../restore/steps.js';
 import {
   type PlanInput,
   type PlannedChange,
+  type ResourceState,
   RestoreAction,
   type RestoreContext,
   type RestoreSpec,
@@ -70,7 +72,7 @@ function planObject(input: PlanInput): PlannedChange {
     });
   const doc = captured.document;
   const action = live ? RestoreAction.UPDATE : RestoreAction.RECREATE;
-  if (!live || !sameContent(doc, live.document)) {
+  if (!live || !sameContent(captured, live)) {
     const write = writeStep(input, objectStep);
     if (!write)
       return {
@@ -106,16 +108,18 @@ function planObject(input: PlanInput): PlannedChange {
 }
 
 /**
- * Whether the live object holds the captured bytes, by what S3 says of them (a plan does not download them): the
- * same version, or the same ETag and size (a version copied back keeps its ETag).
+ * Whether the live object holds the captured bytes, without downloading them: the live read names the stored content
+ * when the object is as last captured (an upload in parts restored by one `PutObject` has another ETag, the same
+ * bytes); else by what S3 says of them: the same version, or the same ETag and size (a version copied back keeps its
+ * ETag).
  */
-function sameContent(captured: JsonObject, live: JsonObject): boolean {
-  const version = captured.VersionId;
-  if (typeof version === 'string' && version !== 'null' && live.VersionId === version) return true;
+function sameContent(captured: ResourceState, live: ResourceState): boolean {
+  if (live.blobs.content !== undefined) return live.blobs.content === captured.blobs.content;
+  const [before, now] = [captured.document, live.document];
+  const version = before.VersionId;
+  if (typeof version === 'string' && version !== 'null' && now.VersionId === version) return true;
   return (
-    typeof captured.ETag === 'string' &&
-    captured.ETag === live.ETag &&
-    captured.ContentLength === live.ContentLength
+    typeof before.ETag === 'string' && before.ETag === now.ETag && before.ContentLength === now.ContentLength
   );
 }
 
@@ -223,8 +227,10 @@ async function applyObjectStep(ctx: RestoreContext, step: RestoreStep): Promise<
 /** Copies the captured version back; when S3 no longer has it, uploads the stored bytes instead. */
 async function copyObject(ctx: RestoreContext, step: RestoreStep): Promise<void> {
   const { FallbackBody, ...copy } = step.input;
+  const client = ctx.client(s3Service, step.region);
+  const input = withExpiresDate(copy) as unknown as CopyObjectCommandInput;
   try {
-    await sendCommand(ctx, s3Service, CopyObjectCommand, step, copy);
+    await ctx.limited(s3Service, () => client.send(new CopyObjectCommand(input)));
   } catch (error) {
     const gone = error instanceof Error && ['NoSuchVersion', 'NoSuchKey'].includes(error.name);
     if (!gone || FallbackBody === undefined) throw error;
@@ -233,17 +239,19 @@ async function copyObject(ctx: RestoreContext, step: RestoreStep): Promise<void>
   }
 }
 
+/** A request's fields with `Expires` as the `Date` the SDK sends as an HTTP date (the document keeps its text). */
+function withExpiresDate({ Expires, ...fields }: JsonObject): Record<string, unknown> {
+  return typeof Expires === 'string' ? { ...fields, Expires: new Date(Expires) } : fields;
+}
+
 /**
  * Uploads the stored bytes, checked against their hash as they are read: one `PutObject` (S3 checks them against the
  * captured checksum too), or, when large, a multipart upload streamed from the store.
  */
 async function putObject(ctx: RestoreContext, step: RestoreStep, input: JsonObject): Promise<void> {
-  const { Body, Expires, ContentLength, ...rest } = input;
+  const { Body, ContentLength, ...rest } = input;
   const content = await ctx.blob((Body as { $blob: string }).$blob);
-  const params = {
-    ...(rest as Record<string, unknown>),
-    ...(typeof Expires === 'string' ? { Expires: new Date(Expires) } : {}),
-  } as Omit<PutObjectCommandInput, 'Body'>;
+  const params = withExpiresDate(rest) as Omit<PutObjectCommandInput, 'Body'>;
   const client = ctx.client(s3Service, step.region);
   if (typeof ContentLength === 'number' && ContentLength <= SINGLE_PUT_BYTES) {
     const bytes = await buffer(content);

@@ -242,8 +242,9 @@ async function describeObject(
     });
 
     // Outside the selection only metadata is kept (the engine normally does not capture such objects at all).
-    if (ctx.metadataOnly || !objectSelected(ctx.objects, bucket, key)) return found();
+    if (!objectSelected(ctx.objects, bucket, key)) return found();
     if (sameContent(previous, meta)) return found({ content: previous.blobs.content as string });
+    if (ctx.metadataOnly) return found();
     if (isArchived(meta)) {
       gaps.push({
         kind: GapKind.NEEDS_RESTORE,

@@ -8,6 +8,7 @@ import type { CaptureContext } from '../capture/context.js';
 import { partValue, readPart, withoutMetadata } from '../capture/read-part.js';
 import type { Described, JsonObject, ListedResource } from '../types/resource.js';
 import { sesService, sesV2Service } from './services.js';
+import { sesEmailIdentityRestore } from './ses-email-identity-restore.js';
 import { SES_EVENT_SOURCE, sesExtractor } from './ses-shared.js';
 import { isJsonObject, limitedPages, parsePolicy, pick, tagsAsMap, toJsonObject } from './support.js';
 import type { ResourceDefinition } from './types.js';
@@ -196,4 +197,5 @@ export const sesEmailIdentity: ResourceDefinition = {
     if (tags !== undefined) normalised.Tags = tags;
     return normalised;
   },
+  restore: sesEmailIdentityRestore,
 };

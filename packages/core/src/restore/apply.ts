@@ -5,6 +5,7 @@ import { classifyAwsError, errorCode, errorMessage } from '../aws/classify.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { CaptureEngine } from '../capture/engine.js';
 import { CauseKind, RESTORE_USER_AGENT } from '../constants.js';
+import { describeProblem } from '../errors.js';
 import { fieldChanges } from '../query/changes.js';
 import { endpointRegion } from '../resources/service.js';
 import { isSealed, type SecretSealer } from '../secrets/sealer.js';
@@ -13,7 +14,7 @@ import type { VersionCause } from '../store/records.js';
 import type { Json } from '../types/json.js';
 import type { ResourceRef } from '../types/resource.js';
 import type { ResourcePlan, RestorePlan } from './plan.js';
-import type { RestoreContext, RestoreStep } from './types.js';
+import type { RestoreContext, RestoreSpec, RestoreStep } from './types.js';
 
 /** Resources restored at once (each waits for those it refers to). */
 const RESOURCES_IN_FLIGHT = 16;
@@ -39,7 +40,11 @@ export type ResourceStatus =
   /** The live state changed after the plan was made: nothing was sent, so that change is not overwritten. */
   | 'conflict'
   /** The plan had nothing to send (nothing to do, kept, or cannot be restored). */
-  | 'skipped';
+  | 'skipped'
+  /** The plan's calls are for the user to make: Tidemark does not send them for this type. */
+  | 'by-hand'
+  /** The calls were sent, but the state after them could not be captured to check them. */
+  | 'unverified';
 
 /** The outcome of one resource's restore. */
 export interface ResourceOutcome {
@@ -102,7 +107,20 @@ export async function applyRestore(
     const waits = resourcePlan.after.map((key) => done.get(key)).filter((wait) => wait !== undefined);
     done.set(
       resourceKey(resourcePlan.resource),
-      Promise.all(waits).then(() => limit(() => restoreResource(engine, context, resourcePlan, cause))),
+      Promise.all(waits).then(() =>
+        limit(() =>
+          restoreResource(engine, context, resourcePlan, cause).catch(
+            (error: unknown): ResourceOutcome => ({
+              resource: resourcePlan.resource,
+              target: resourcePlan.target,
+              action: resourcePlan.action,
+              status: 'failed',
+              steps: [],
+              message: describeProblem(error),
+            }),
+          ),
+        ),
+      ),
     );
   }
   return { restoreId, at: plan.at, resources: await Promise.all(done.values()) };
@@ -124,6 +142,7 @@ async function restoreResource(
     ...rest,
   });
   if (plan.steps.length === 0) return outcome('skipped');
+  if (!plan.sends) return outcome('by-hand', { message: plan.reason ?? 'make the planned calls yourself' });
   const before = await engine.capture(target, cause('before'));
   if (before.status === 'gap' || before.status === 'failed')
     return outcome('failed', {
@@ -139,8 +158,15 @@ async function restoreResource(
   const steps: StepOutcome[] = [];
   for (const step of plan.steps) steps.push(await sendStep(context, definition.restore, step));
   const applied = steps.filter((step) => step.status === 'applied').length;
-  await engine.capture(target, cause('after'));
+  const after = await engine.capture(target, cause('after'));
   if (applied < steps.length) return outcome(applied === 0 ? 'failed' : 'partial', { steps });
+  if (after.status === 'gap' || after.status === 'failed')
+    return outcome('unverified', {
+      steps,
+      message: `its state after the restore could not be captured: ${
+        after.status === 'gap' ? `${after.gap.operation} ${after.gap.code}` : after.error
+      }`,
+    });
   const differs = await remainingDifferences(engine, plan);
   return outcome(differs.length === 0 ? 'restored' : 'restored-with-differences', {
     steps,
@@ -150,11 +176,11 @@ async function restoreResource(
 
 async function sendStep(
   context: RestoreContext,
-  restore: { apply(ctx: RestoreContext, step: RestoreStep): Promise<void> } | undefined,
+  restore: Pick<RestoreSpec, 'apply'> | undefined,
   step: RestoreStep,
 ): Promise<StepOutcome> {
   try {
-    if (!restore) throw new Error('this type has no restore');
+    if (!restore?.apply) throw new Error('this type has no apply');
     await restore.apply(context, step);
     return { operation: step.operation, status: 'applied' };
   } catch (error) {

@@ -25,7 +25,7 @@ export function referenceNames({ resource, document }: Referencing): Set<string>
  * Orders resources so that each comes after those it refers to: a value of its document equal to another's
  * identifier or containing one of its ARNs (a distribution's certificate, a function's role, a rule's bus), or an
  * identifier under another's (`bucket/key` after `bucket`). Derived from the documents, not a list of types; ties
- * keep the given order, and a cycle is broken in the given order. Each item gets `after`: the keys it waits for.
+ * keep the given order, and a cycle is broken where it closes. Each item gets `after`: the keys it waits for.
  */
 export function dependencyOrder<T extends Referencing>(items: readonly T[]): Array<T & { after: string[] }> {
   const keys = items.map((item) => resourceKey(item.resource));
@@ -33,11 +33,13 @@ export function dependencyOrder<T extends Referencing>(items: readonly T[]): Arr
   const arns: Array<readonly [string, number]> = [];
   items.forEach((item, index) => {
     for (const name of referenceNames(item)) {
-      byName.set(name, [...(byName.get(name) ?? []), index]);
+      const named = byName.get(name);
+      if (named) named.push(index);
+      else byName.set(name, [index]);
       if (name.startsWith('arn:')) arns.push([name, index]);
     }
   });
-  const after = items.map((item, index) => {
+  const dependencies = items.map((item, index) => {
     const waits = new Set<number>();
     const id = item.resource.id;
     for (let slash = id.indexOf('/'); slash > 0; slash = id.indexOf('/', slash + 1))
@@ -48,20 +50,20 @@ export function dependencyOrder<T extends Referencing>(items: readonly T[]): Arr
         for (const [arn, other] of arns) if (value.includes(arn)) waits.add(other);
     }
     waits.delete(index);
-    return [...waits].map((other) => keys[other] as string);
+    return [...waits];
   });
-  const placed = new Set<string>();
+  // Depth first, in the given order: each resource is placed right after what it refers to. One met again while it
+  // is being visited closes a cycle, which is broken there.
+  const visited = new Set<number>();
   const ordered: Array<T & { after: string[] }> = [];
-  while (ordered.length < items.length) {
-    const ready = items.findIndex(
-      (_, index) =>
-        !placed.has(keys[index] as string) && (after[index] as string[]).every((key) => placed.has(key)),
-    );
-    // A cycle: the first resource not yet placed goes next.
-    const next = ready >= 0 ? ready : keys.findIndex((key) => !placed.has(key));
-    placed.add(keys[next] as string);
-    ordered.push({ ...(items[next] as T), after: after[next] as string[] });
-  }
+  const visit = (index: number) => {
+    if (visited.has(index)) return;
+    visited.add(index);
+    const waits = dependencies[index] as number[];
+    for (const other of waits) visit(other);
+    ordered.push({ ...(items[index] as T), after: waits.map((other) => keys[other] as string) });
+  };
+  for (let index = 0; index < items.length; index++) visit(index);
   return ordered;
 }
 

@@ -43,6 +43,8 @@ export interface ResourcePlan extends PlannedChange {
   readonly capturedBlobs: Readonly<Record<string, string>>;
   /** Paths of the fields that differ between the live and the captured state (secrets named, never shown). */
   readonly differs: readonly string[];
+  /** Whether `--apply` sends the steps; false when they are for the user to make (the type has no `apply`). */
+  readonly sends: boolean;
   /** Keys of the resources of the plan this one refers to, restored before it. */
   readonly after: readonly string[];
 }
@@ -76,6 +78,7 @@ export async function planRestore(
     ...candidate,
     target: copyTarget(candidate.resource, options.copy, engine.definition(candidate.resource.type)),
   }));
+  if (options.copy) requireDistinctCopies(candidates, options.prune === true);
   const reader = {
     store,
     definition: (type: string) => engine.definition(type),
@@ -92,6 +95,7 @@ export async function planRestore(
         return undefined;
       }
       const liveState = live.status === 'read' && !live.state.deleted ? live.state : undefined;
+      if (options.copy && liveState) return takenCopy(resource, target, liveState.body);
       return await planResource(engine, {
         resource,
         target,
@@ -100,6 +104,7 @@ export async function planRestore(
           document: liveState.body ?? (await store.readDocument(liveState.document as string)),
           blobs: liveState.blobs,
           hash: liveState.document as string,
+          ...(liveState.fingerprint === undefined ? {} : { fingerprint: liveState.fingerprint }),
         },
         prune: options.prune === true,
       });
@@ -118,6 +123,48 @@ export async function planRestore(
     resources,
     gaps,
     failures,
+  };
+}
+
+/**
+ * Copies that would write over each other (objects of two buckets with one key, `--to-bucket`), or delete what is
+ * there (`--prune` with a copy): an InputError.
+ */
+function requireDistinctCopies(candidates: ReadonlyArray<{ target: ResourceRef }>, prune: boolean): void {
+  if (prune)
+    throw new InputError('--prune cannot be used with --to-bucket or --to-name: a copy never deletes');
+  const seen = new Set<string>();
+  for (const { target } of candidates) {
+    const key = resourceKey(target);
+    if (seen.has(key))
+      throw new InputError(`two resources would be restored to ${target.id}: narrow the selection (--id)`);
+    seen.add(key);
+  }
+}
+
+/**
+ * The plan of a copy whose target already exists: nothing is written over it, as it is something else (or an
+ * earlier copy, which the user deletes first).
+ */
+function takenCopy(
+  resource: ResourceRef,
+  target: ResourceRef,
+  document: JsonObject | undefined,
+): Omit<ResourcePlan, 'after'> & { readonly document?: JsonObject } {
+  return {
+    ...(document ? { document } : {}),
+    resource,
+    target,
+    version: null,
+    capturedDocument: null,
+    liveDocument: null,
+    liveBlobs: {},
+    capturedBlobs: {},
+    differs: [],
+    sends: false,
+    action: RestoreAction.CANNOT,
+    reason: `${target.id} already exists: a copy is restored only where nothing is (choose another name, or delete it first)`,
+    steps: [],
   };
 }
 
@@ -144,7 +191,8 @@ function restoreCandidates(engine: CaptureEngine, options: RestorePlanOptions): 
   ];
   if (options.resources === undefined) return all;
   const byKey = new Map(all.map((candidate) => [resourceKey(candidate.resource), candidate]));
-  return options.resources.map((resource) => {
+  const named = new Map(options.resources.map((resource) => [resourceKey(resource), resource]));
+  return [...named.values()].map((resource) => {
     const candidate = byKey.get(resourceKey(resource));
     if (!candidate)
       throw new InputError(
@@ -187,11 +235,12 @@ async function planResource(
       capturedState && live ? fieldChanges(live.document, capturedState.document).map((c) => c.path) : [],
   };
   if (sameState(capturedState, captured?.document, live))
-    return { ...base, action: RestoreAction.NOTHING, steps: [] };
+    return { ...base, action: RestoreAction.NOTHING, steps: [], sends: false };
   const restore = engine.definition(resource.type).restore;
   if (!restore)
     return {
       ...base,
+      sends: false,
       action: RestoreAction.CANNOT,
       reason: `Tidemark cannot restore ${resource.type} yet: compare with tidemark diff and change it by hand`,
       steps: [],
@@ -200,10 +249,17 @@ async function planResource(
     resource,
     target,
     ...(capturedState ? { captured: capturedState } : {}),
-    ...(live ? { live: { document: live.document, blobs: live.blobs } } : {}),
+    ...(live ? { live: { document: live.document, blobs: live.blobs, ...fingerprintOf(live) } } : {}),
     prune: input.prune,
   });
-  return { ...base, ...change };
+  if (restore.apply || change.steps.length === 0)
+    return { ...base, ...change, sends: change.steps.length > 0 };
+  const byHand = `Tidemark does not send these calls for ${resource.type} yet: make them yourself (AWS CLI, console)`;
+  return { ...base, ...change, sends: false, reason: change.reason ? `${change.reason}; ${byHand}` : byHand };
+}
+
+function fingerprintOf(state: ResourceState): { fingerprint?: string } {
+  return state.fingerprint === undefined ? {} : { fingerprint: state.fingerprint };
 }
 
 /**

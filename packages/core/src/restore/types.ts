@@ -41,6 +41,8 @@ export interface RestoreStep {
 export interface ResourceState {
   readonly document: JsonObject;
   readonly blobs: BlobRefs;
+  /** What the service says identifies this state, when the type keeps one (a distribution's ETag). */
+  readonly fingerprint?: string;
 }
 
 /** What a definition's `plan` is given: pure data. */
@@ -82,8 +84,11 @@ export interface RestoreContext {
 export interface RestoreSpec {
   /** Pure: the calls that make the live state equal the captured one, in order. */
   plan(input: PlanInput): PlannedChange;
-  /** Sends one step of the plan (a step this definition planned). */
-  apply(ctx: RestoreContext, step: RestoreStep): Promise<void>;
+  /**
+   * Sends one step of the plan (a step this definition planned). Without it the plan's calls are for the user to make:
+   * the plan says so, and applying sends none of them.
+   */
+  apply?(ctx: RestoreContext, step: RestoreStep): Promise<void>;
   /** How this type can be restored to a copy: `--to-bucket` (objects), `--to-name` (a function). */
   readonly copies?: readonly CopyKind[];
 }

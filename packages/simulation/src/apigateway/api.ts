@@ -28,7 +28,13 @@ import {
   UnauthorizedException,
 } from '@aws-sdk/client-api-gateway';
 import { Uint8ArrayBlobAdapter } from '@smithy/util-stream';
-import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
+import {
+  type CallContext,
+  type CallTarget,
+  defineOperation,
+  type Operation,
+  type ServiceProfile,
+} from '../dispatch.js';
 import { fault, injectedFaults } from '../errors.js';
 import { type AccountModel, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
@@ -59,9 +65,13 @@ export function apiGatewayArn(region: string, path: string): string {
 /**
  * The API Gateway v1 API (REST APIs, usage plans, API keys) of the simulated account: `position` / `limit`
  * pagination, `NotFoundException` 404, `TooManyRequestsException` 429, `AccessDeniedException` 403, and
- * `apigateway:GET` as the IAM action of every read.
+ * `apigateway:GET` as the IAM action of every read; `writes` are the calls that change it.
  */
-export function apiGatewayProfile(model: AccountModel, gateway: ApiGatewayModel): ServiceProfile {
+export function apiGatewayProfile(
+  model: AccountModel,
+  gateway: ApiGatewayModel,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
   const restApiTarget =
     (suffix = '') =>
     (input: { restApiId?: string | undefined }, call: CallContext): CallTarget => ({
@@ -276,6 +286,7 @@ export function apiGatewayProfile(model: AccountModel, gateway: ApiGatewayModel)
           return apiKey(key, input.includeValue === true);
         },
       }),
+      ...writes,
     ],
   };
 }
@@ -300,11 +311,12 @@ function pageV1<T>(
   return nextKey === undefined ? { page } : { page, position: encodeMarker(nextKey) };
 }
 
-function findRestApi(
+/** The REST API of the caller's region with that id, else `NotFoundException`. */
+export function findRestApi(
   gateway: ApiGatewayModel,
   model: AccountModel,
   id: string,
-  call: CallContext,
+  call: { readonly region: string },
 ): SimRestApi {
   const api = gateway.restApis.get(id);
   if (!api || api.region !== call.region) {

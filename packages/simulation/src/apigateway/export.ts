@@ -36,6 +36,13 @@ export function openApiExport(api: SimRestApi, stageName: string, resources: rea
       'x-amazon-apigateway-authorizer': {
         type: (authorizer.type ?? '').toLowerCase(),
         ...(authorizer.providerARNs ? { providerARNs: [...authorizer.providerARNs] } : {}),
+        ...(authorizer.authorizerUri ? { authorizerUri: authorizer.authorizerUri } : {}),
+        ...(authorizer.authorizerCredentials
+          ? { authorizerCredentials: authorizer.authorizerCredentials }
+          : {}),
+        ...(authorizer.authorizerResultTtlInSeconds === undefined
+          ? {}
+          : { authorizerResultTtlInSeconds: authorizer.authorizerResultTtlInSeconds }),
       },
     };
   }

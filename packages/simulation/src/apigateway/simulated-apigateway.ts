@@ -5,6 +5,8 @@ import type { SimulatedEvent, SimulatedScale } from '../types.js';
 import { apiGatewayProfile } from './api.js';
 import { apiGatewayV2Profile } from './api-v2.js';
 import { ApiGatewayModel, type ApiGatewaySeed } from './model.js';
+import { apiGatewayWriteOperations } from './write-api.js';
+import { ApiGatewayWrites, type WriteCall } from './writes.js';
 
 const EVENT_SOURCE = 'apigateway.amazonaws.com';
 
@@ -13,8 +15,10 @@ const EVENT_SOURCE = 'apigateway.amazonaws.com';
  * proxied to booking-handler, a Cognito authorizer, stages `prod` and `dev`), its usage plan `partners` with the
  * API key `charter-partner`, the HTTP API `contact-api` (`POST /contact` to email-sender, auto-deployed `$default`
  * stage), the custom domain `api.sailjada.com` mapped to `booking-api` stage `prod`, and `scale.restApis`
- * generated REST APIs. The change methods return the CloudTrail events API Gateway emits (event source
- * `apigateway.amazonaws.com` for v1 and v2 alike).
+ * generated REST APIs. Besides the reads it answers the REST API writes a restore sends (`PutRestApi` importing an
+ * OpenAPI 3 export, `CreateDeployment`, `CreateStage`, `UpdateStage`, `DeleteDeployment`, `DeleteRestApi`). The
+ * change methods return the CloudTrail events API Gateway emits (event source `apigateway.amazonaws.com` for v1 and
+ * v2 alike).
  *
  * @example
  * const [event] = account.apiGateway.updateStageVariables(account.apiGateway.seed.bookingApiId, 'prod', { tableName: 'bookings-v2' });
@@ -25,13 +29,15 @@ export class SimulatedApiGateway implements SimulatedServiceModule {
   readonly seed: ApiGatewaySeed;
   readonly #context: SimulationContext;
   readonly #gateway: ApiGatewayModel;
+  readonly #writes: ApiGatewayWrites;
 
   constructor(context: SimulationContext, scale: SimulatedScale) {
     this.#context = context;
     this.#gateway = new ApiGatewayModel(context.model, scale.restApis ?? 0);
     this.seed = this.#gateway.seed;
+    this.#writes = new ApiGatewayWrites(this.#gateway, context);
     this.profiles = [
-      apiGatewayProfile(context.model, this.#gateway),
+      apiGatewayProfile(context.model, this.#gateway, apiGatewayWriteOperations(this.#writes)),
       apiGatewayV2Profile(context.model, this.#gateway),
     ];
   }
@@ -42,33 +48,12 @@ export class SimulatedApiGateway implements SimulatedServiceModule {
     stageName: string,
     variables: Readonly<Record<string, string>>,
   ): SimulatedEvent[] {
-    const api = this.#gateway.restApi(restApiId);
-    const stage = api.stages.find((item) => item.stageName === stageName);
-    if (!stage) throw new Error(`no stage ${stageName} in REST API ${restApiId}`);
-    const at = this.#context.now();
-    stage.variables = { ...stage.variables, ...variables };
-    stage.lastUpdatedDate = at;
-    return this.#apiCall('UpdateStage', api.region, at, {
-      requestParameters: {
-        restApiId,
-        stageName,
-        updateStageInput: {
-          patchOperations: Object.entries(variables).map(([name, value]) => ({
-            op: 'replace',
-            path: `/variables/${name}`,
-            value,
-          })),
-        },
-        template: false,
-      },
-      responseElements: {
-        stageName,
-        deploymentId: stage.deploymentId,
-        variables: { ...stage.variables },
-        lastUpdatedDate: consoleDate(at),
-        self: { restApiId, stageName, template: false },
-      },
-    });
+    const patchOperations = Object.entries(variables).map(([name, value]) => ({
+      op: 'replace' as const,
+      path: `/variables/${name}`,
+      value,
+    }));
+    return this.#writes.updateStage({ restApiId, stageName, patchOperations }, this.#home(restApiId)).events;
   }
 
   /**
@@ -77,35 +62,35 @@ export class SimulatedApiGateway implements SimulatedServiceModule {
    */
   createDeployment(restApiId: string, stageName: string, description: string): SimulatedEvent[] {
     const api = this.#gateway.restApi(restApiId);
-    const stage = api.stages.find((item) => item.stageName === stageName);
-    if (!stage) throw new Error(`no stage ${stageName} in REST API ${restApiId}`);
-    const at = this.#context.now();
-    const id = this.#gateway.id(6);
-    api.deployments.push({ id, description, createdDate: at });
-    api.snapshots.set(id, structuredClone(api.resources));
-    stage.deploymentId = id;
-    stage.lastUpdatedDate = at;
-    return this.#apiCall('CreateDeployment', api.region, at, {
-      requestParameters: {
-        restApiId,
-        createDeploymentInput: { stageName, description },
-        template: false,
-      },
-      responseElements: {
-        id,
-        description,
-        createdDate: consoleDate(at),
-        self: { restApiId, deploymentId: id, template: false },
-      },
-    });
+    if (!api.stages.some((item) => item.stageName === stageName))
+      throw new Error(`no stage ${stageName} in REST API ${restApiId}`);
+    return this.#writes.createDeployment({ restApiId, stageName, description }, this.#home(restApiId)).events;
+  }
+
+  /** Deletes a deployment no stage serves (`DeleteDeployment`). */
+  deleteDeployment(restApiId: string, deploymentId: string): SimulatedEvent[] {
+    return this.#writes.deleteDeployment({ restApiId, deploymentId }, this.#home(restApiId));
   }
 
   /** Deletes a REST API with everything under it. */
   deleteRestApi(restApiId: string): SimulatedEvent[] {
+    return this.#writes.deleteRestApi({ restApiId }, this.#home(restApiId));
+  }
+
+  /**
+   * Deletes a method of a REST API resource (`DeleteMethod`): the working definition changes, the stages keep
+   * serving what was deployed until the next deployment.
+   */
+  deleteMethod(restApiId: string, path: string, httpMethod: string): SimulatedEvent[] {
     const api = this.#gateway.restApi(restApiId);
-    this.#gateway.restApis.delete(restApiId);
-    return this.#apiCall('DeleteRestApi', api.region, this.#context.now(), {
-      requestParameters: { restApiId, template: false },
+    const resource = api.resources.find((item) => item.path === path);
+    if (!resource?.resourceMethods?.[httpMethod])
+      throw new Error(`no method ${httpMethod} ${path} in REST API ${restApiId}`);
+    const { [httpMethod]: _deleted, ...kept } = resource.resourceMethods;
+    if (Object.keys(kept).length > 0) resource.resourceMethods = kept;
+    else delete resource.resourceMethods;
+    return this.#apiCall('DeleteMethod', api.region, this.#context.now(), {
+      requestParameters: { restApiId, resourceId: resource.id, httpMethod, template: false },
       responseElements: null,
     });
   }
@@ -154,6 +139,11 @@ export class SimulatedApiGateway implements SimulatedServiceModule {
     });
   }
 
+  /** Where a change method's call is answered: the API's region, by the console. */
+  #home(restApiId: string): WriteCall {
+    return { region: this.#gateway.restApi(restApiId).region };
+  }
+
   #apiCall(
     eventName: string,
     region: string,
@@ -168,14 +158,4 @@ export class SimulatedApiGateway implements SimulatedServiceModule {
       ...body,
     });
   }
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/** Dates in API Gateway's CloudTrail response elements read like `Jul 11, 2022 7:37:48 PM` (UTC). */
-function consoleDate(at: Date): string {
-  const hours = at.getUTCHours();
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const clock = `${hours % 12 === 0 ? 12 : hours % 12}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`;
-  return `${MONTHS[at.getUTCMonth()]} ${at.getUTCDate()}, ${at.getUTCFullYear()} ${clock} ${hours < 12 ? 'AM' : 'PM'}`;
 }

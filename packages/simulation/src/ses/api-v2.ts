@@ -1,4 +1,5 @@
 import {
+  AlreadyExistsException,
   BadRequestException,
   GetConfigurationSetCommand,
   GetConfigurationSetEventDestinationsCommand,
@@ -12,7 +13,13 @@ import {
   SESv2ServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { type CallContext, type CallTarget, defineOperation, type ServiceProfile } from '../dispatch.js';
+import {
+  type CallContext,
+  type CallTarget,
+  defineOperation,
+  type Operation,
+  type ServiceProfile,
+} from '../dispatch.js';
 import { fault, injectedFaults } from '../errors.js';
 import { type AccountModel, compareKeys, optional } from '../model.js';
 import { decodeMarker, encodeMarker, pageAfter } from '../paging.js';
@@ -54,8 +61,13 @@ function page(
 /**
  * The SES v2 API (REST JSON) of the simulated account: identities, configuration sets and templates of the
  * caller's region, answered from the same model as the v1 API. Missing resources are `NotFoundException` (404).
+ * `writes` are the calls that change it.
  */
-export function sesV2Profile(model: AccountModel, ses: SesModel): ServiceProfile {
+export function sesV2Profile(
+  model: AccountModel,
+  ses: SesModel,
+  writes: readonly Operation[] = [],
+): ServiceProfile {
   const arn = (region: string, kind: string, name: string) =>
     `arn:aws:ses:${region}:${model.accountId}:${kind}/${name}`;
   const targetOf =
@@ -81,7 +93,7 @@ export function sesV2Profile(model: AccountModel, ses: SesModel): ServiceProfile
     service: 'sesv2',
     exceptions: {
       base: SESv2ServiceException,
-      modeled: { BadRequestException, NotFoundException, TooManyRequestsException },
+      modeled: { AlreadyExistsException, BadRequestException, NotFoundException, TooManyRequestsException },
     },
     client: SESv2Client,
     injectedFault: injectedFaults(model.caller, {
@@ -173,6 +185,7 @@ export function sesV2Profile(model: AccountModel, ses: SesModel): ServiceProfile
           };
         },
       }),
+      ...writes,
     ],
   };
 }

@@ -122,6 +122,26 @@ export class SesModel {
     };
   }
 
+  /**
+   * An identity `CreateEmailIdentity` just created, pending verification: a domain (no `@`) with new Easy DKIM
+   * tokens, signing enabled and pending; an address with none of its own.
+   */
+  newIdentity(name: string, at: Date): SimIdentity {
+    const identity = this.emailIdentity(name, false);
+    if (name.includes('@')) return identity;
+    identity.detail.IdentityType = 'DOMAIN';
+    identity.detail.DkimAttributes = {
+      SigningEnabled: true,
+      Status: 'PENDING',
+      Tokens: dkimTokens(this.#model),
+      SigningAttributesOrigin: 'AWS_SES',
+      NextSigningKeyLength: 'RSA_2048_BIT',
+      CurrentSigningKeyLength: 'RSA_2048_BIT',
+      LastKeyGenerationTimestamp: at,
+    };
+    return identity;
+  }
+
   /** `arn:aws:sns:<home region>:<account>:<name>` */
   topicArn(name: string): string {
     return `arn:aws:sns:${this.#model.homeRegion}:${this.#model.accountId}:${name}`;

@@ -5,6 +5,8 @@ import type { SimulatedEvent, SimulatedScale } from '../types.js';
 import { sesProfile } from './api-v1.js';
 import { sesV2Profile } from './api-v2.js';
 import { SesModel, type SesSeed, type SimIdentity, type SimTemplate } from './model.js';
+import { sesV2WriteOperations } from './write-api.js';
+import { SesWrites, type WriteCall } from './writes.js';
 
 /** CloudTrail's event source for both SES APIs. */
 const EVENT_SOURCE = 'ses.amazonaws.com';
@@ -23,7 +25,9 @@ export interface TemplateChanges {
  * sending-authorization policy), `hello@queenofsandiego.com` (pending), the `transactional` configuration set (SNS
  * and CloudWatch event destinations), the templates `booking-confirmation` and `password-reset`, and the active
  * receipt rule set `inbound` (an S3 rule, then a Lambda rule); plus `scale.emailIdentities` generated addresses.
- * The change methods return the CloudTrail events SES records, through the API a user would use for each.
+ * Besides the reads, SES v2 answers the identity writes a restore sends (create, delete, feedback, MAIL FROM, DKIM
+ * signing, configuration set, policies, tags). The change methods return the CloudTrail events SES records, through
+ * the API a user would use for each.
  *
  * @example
  * const [event] = account.ses.verifyEmailIdentity('charters@sailjada.com');
@@ -34,12 +38,17 @@ export class SimulatedSes implements SimulatedServiceModule {
   readonly seed: SesSeed;
   readonly #context: SimulationContext;
   readonly #ses: SesModel;
+  readonly #writes: SesWrites;
 
   constructor(context: SimulationContext, scale: SimulatedScale) {
     this.#context = context;
     this.#ses = new SesModel(context.model, scale.emailIdentities ?? 0);
     this.seed = this.#ses.seed;
-    this.profiles = [sesProfile(context.model, this.#ses), sesV2Profile(context.model, this.#ses)];
+    this.#writes = new SesWrites(this.#ses, context);
+    this.profiles = [
+      sesProfile(context.model, this.#ses),
+      sesV2Profile(context.model, this.#ses, sesV2WriteOperations(context.model, this.#writes)),
+    ];
   }
 
   /** v1 `VerifyEmailIdentity`: adds an email address identity, pending verification, in the home region. */
@@ -51,16 +60,51 @@ export class SimulatedSes implements SimulatedServiceModule {
 
   /** v2 `PutEmailIdentityMailFromAttributes`: a custom MAIL FROM domain, pending until its MX record is found. */
   putEmailIdentityMailFrom(identity: string, mailFromDomain: string): SimulatedEvent[] {
-    this.#identity(identity).detail.MailFromAttributes = {
-      MailFromDomain: mailFromDomain,
-      MailFromDomainStatus: 'PENDING',
-      BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
-    };
-    return this.#apiCall(
-      'PutEmailIdentityMailFromAttributes',
-      { emailIdentity: identity, mailFromDomain, behaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
-      null,
+    return this.#writes.putMailFromAttributes(
+      { EmailIdentity: identity, MailFromDomain: mailFromDomain, BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
+      this.#homeCall(),
     );
+  }
+
+  /** v2 `PutEmailIdentityFeedbackAttributes`: whether bounces and complaints are forwarded by email. */
+  putEmailIdentityFeedback(identity: string, forwarding: boolean): SimulatedEvent[] {
+    return this.#writes.putFeedbackAttributes(
+      { EmailIdentity: identity, EmailForwardingEnabled: forwarding },
+      this.#homeCall(),
+    );
+  }
+
+  /** v2 `PutEmailIdentityDkimAttributes`: whether the identity's messages are DKIM-signed. */
+  putEmailIdentityDkimSigning(identity: string, signing: boolean): SimulatedEvent[] {
+    return this.#writes.putDkimAttributes(
+      { EmailIdentity: identity, SigningEnabled: signing },
+      this.#homeCall(),
+    );
+  }
+
+  /** v2 `PutEmailIdentityConfigurationSetAttributes`: the identity's default configuration set, none when left out. */
+  putEmailIdentityConfigurationSet(identity: string, configurationSet?: string): SimulatedEvent[] {
+    return this.#writes.putConfigurationSetAttributes(
+      { EmailIdentity: identity, ConfigurationSetName: configurationSet },
+      this.#homeCall(),
+    );
+  }
+
+  /** v2 `TagResource` then `UntagResource` of an identity: sets `tags`, removes the keys of `remove`. */
+  tagEmailIdentity(
+    identity: string,
+    tags: Readonly<Record<string, string>>,
+    remove: readonly string[] = [],
+  ): SimulatedEvent[] {
+    const { accountId, homeRegion } = this.#context.model;
+    const ResourceArn = `arn:aws:ses:${homeRegion}:${accountId}:identity/${identity}`;
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    return [
+      ...(Tags.length > 0 ? this.#writes.tagResource({ ResourceArn, Tags }, this.#homeCall()) : []),
+      ...(remove.length > 0
+        ? this.#writes.untagResource({ ResourceArn, TagKeys: [...remove] }, this.#homeCall())
+        : []),
+    ];
   }
 
   /** v1 `DeleteIdentity`: removes an identity (address or domain). */
@@ -84,6 +128,11 @@ export class SimulatedSes implements SimulatedServiceModule {
       },
       null,
     );
+  }
+
+  /** A change method's call: the home region, the console's user agent. */
+  #homeCall(): WriteCall {
+    return { region: this.#context.model.homeRegion };
   }
 
   #home() {
