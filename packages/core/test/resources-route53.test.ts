@@ -340,7 +340,7 @@ describe('route53HostedZone changes', () => {
       account.route53.changeRecord('sailjada.com', {
         action: 'CREATE',
         record: {
-          Name: 'www.sailjada.com',
+          Name: 'blog.sailjada.com',
           Type: 'CNAME',
           TTL: 300,
           ResourceRecords: [{ Value: 'sailjada.com' }],
