@@ -281,6 +281,10 @@ describe('tidemark restore', () => {
         'a copy never deletes',
       ],
       [['restore', '--all', '--at', 'v1.0', '--apply', '--json'], 'review the plan first, then add --yes'],
+      [
+        ['restore', 'queenofsandiego.com/index.html', '--at', 'v1.0', '--to-account-profile', 'same-account'],
+        'reaches account 123456789012, the one restored from',
+      ],
     ] as const;
     for (const [args, message] of refusals) {
       const result = await env.cli.run(...args);

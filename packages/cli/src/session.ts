@@ -179,16 +179,24 @@ export class Session {
   }
 
   /**
-   * AWS clients for writes (a restore's): those of {@link clients}, their user agent also carrying `userAgent`, so
-   * CloudTrail records which calls were the restore's.
+   * AWS clients for writes (a restore's): those of {@link clients}, or of another named profile, their user agent also
+   * carrying `userAgent`, so CloudTrail records which calls were the restore's.
    */
-  async writeClients(userAgent: readonly [string, string]): Promise<AwsClients> {
-    const { profile, endpointUrl } = this.options;
+  writeClients(
+    userAgent: readonly [string, string],
+    profile: string | undefined = this.options.profile,
+  ): Promise<AwsClients> {
+    return this.#clientsOf(profile, userAgent);
+  }
+
+  /** New AWS clients of a named profile (the default chain when undefined) and `--endpoint-url`. */
+  async #clientsOf(profile: string | undefined, userAgent?: readonly [string, string]): Promise<AwsClients> {
+    const { endpointUrl } = this.options;
     const { AwsClients } = await import('@tidemark/core/aws');
     return new AwsClients({
       ...(profile ? { profile } : {}),
       ...(endpointUrl ? { endpointUrl } : {}),
-      userAgent,
+      ...(userAgent ? { userAgent } : {}),
     });
   }
 
@@ -215,6 +223,8 @@ export class Session {
       onCapture?: (outcome: CaptureOutcome) => void;
       /** The engine only describes (a live read): the session appends no log head and publishes nothing. */
       readOnly?: boolean;
+      /** Reach the account of this named profile instead of `--profile`'s (a restore into another account). */
+      profile?: string;
     } = {},
   ): Promise<CaptureEngine> {
     if (!options.readOnly) this.#captured = true;
@@ -227,7 +237,7 @@ export class Session {
     const observer = options.readOnly ? undefined : await this.#alertEvaluator(store);
     return CaptureEngine.create({
       store,
-      clients: await this.clients(),
+      clients: options.profile ? await this.#clientsOf(options.profile) : await this.clients(),
       sealer,
       registry,
       ...(observer ? { observer } : {}),

@@ -176,6 +176,39 @@ describe('restore: plan, then apply', () => {
     expect(store.latest(objectRef('queenofsandiego.com/new-page.html'))?.record.deleted).toBe(true);
   });
 
+  it("restores into another account with copy.account, through that account's engine, the first left as stored", async () => {
+    const other = '210987654321';
+    const into = await CaptureEngine.create({
+      store,
+      clients: new AwsClients(),
+      sealer,
+      registry: CAPTURED,
+      account: other,
+    });
+    account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', { contentType: 'text/html' });
+    const plan = await planRestore(into, sealer, {
+      at: v1,
+      resources: [objectRef(HOME_PAGE)],
+      copy: { account: other },
+    });
+    expect(plan.resources.map((resource) => [resource.target.account, resource.action])).toEqual([
+      [other, 'update'],
+    ]);
+
+    const report = await applyRestore(into, plan, {
+      restoreId: 'r3',
+      sealer,
+      clients: new AwsClients({ userAgent: restoreUserAgent('r3') }),
+    });
+
+    expect(report.resources.map((outcome) => [outcome.target.account, outcome.status])).toEqual([
+      [other, 'restored'],
+    ]);
+    const copied = store.latest({ ...objectRef(HOME_PAGE), account: other })?.record;
+    expect(copied?.cause).toEqual({ kind: 'restore', restoreId: 'r3', phase: 'after', at: plan.at });
+    expect(store.latest(objectRef(HOME_PAGE))?.record.cause.kind).toBe('baseline');
+  });
+
   it("marks the restore's own calls in CloudTrail, so their events say which restore made them", async () => {
     account.updateFunctionCode('image-resizer', { 'index.mjs': 'export const handler = async () => 2;\n' });
     const plan = await planRestore(engine, sealer, { at: v1, resources: [functionRef('image-resizer')] });

@@ -9,7 +9,7 @@ import {
   type RestorePlan,
   restoreUserAgent,
 } from '@tidemark/core/restore';
-import type { Action } from '../command.js';
+import type { Action, CommandContext } from '../command.js';
 import type { RestoreOptions } from '../commands/restore.js';
 import { ExitCode } from '../exit-code.js';
 import { renderPlan, renderReport } from '../render/restore.js';
@@ -27,20 +27,21 @@ export const restore: Action<RestoreOptions, [string[]]> = async ({ session, opt
   const store = await session.store();
   const at = resolveTime(options.at, store.baselines());
   const resources = names.map((name) => resolveResource(store, name, options.region));
-  const engine = await session.engine({ readOnly: options.apply !== true });
+  const profile = options.toAccountProfile;
+  // The engine of the account restored into: --to-account-profile's, else the one --profile reaches.
+  const engine = await session.engine({ readOnly: options.apply !== true, ...(profile ? { profile } : {}) });
+  const account = profile ? await otherAccount(session, engine.account, profile) : undefined;
   const { sealer } = await session.captureKey(store);
+  const copy = {
+    ...(account ? { account } : {}),
+    ...(options.toBucket ? { bucket: options.toBucket } : {}),
+    ...(options.toName ? { name: options.toName } : {}),
+  };
   const plan = await planRestore(engine, sealer, {
     at,
     ...(resources.length > 0 ? { resources } : { filter: resourceFilter(options) }),
     prune: options.prune === true,
-    ...(options.toBucket || options.toName
-      ? {
-          copy: {
-            ...(options.toBucket ? { bucket: options.toBucket } : {}),
-            ...(options.toName ? { name: options.toName } : {}),
-          },
-        }
-      : {}),
+    ...(Object.keys(copy).length > 0 ? { copy } : {}),
   });
   const planOutcome = plan.gaps.length + plan.failures.length > 0 ? ExitCode.FAILED : ExitCode.OK;
   if (!options.apply) {
@@ -63,7 +64,7 @@ export const restore: Action<RestoreOptions, [string[]]> = async ({ session, opt
     return ExitCode.FAILED;
   }
   const restoreId = newRestoreId();
-  const clients = await session.writeClients(restoreUserAgent(restoreId));
+  const clients = await session.writeClients(restoreUserAgent(restoreId), profile ?? options.profile);
   const report = await applyRestore(engine, plan, { restoreId, clients, sealer });
   if (options.json) io.out(JSON.stringify({ plan, report }, null, 2));
   else renderReport(io, report);
@@ -79,6 +80,21 @@ function restoredOrLeftAsPlanned(outcome: ResourceOutcome): boolean {
   return outcome.status === 'restored' || outcome.status === 'restored-with-differences';
 }
 
+/**
+ * The account `profile` reaches, which must be another than the one the store's captures come from (`--profile`'s):
+ * an InputError when it is the same.
+ */
+async function otherAccount(
+  session: CommandContext<RestoreOptions>['session'],
+  account: string,
+  profile: string,
+): Promise<string> {
+  const home = await session.engine({ readOnly: true });
+  if (home.account === account)
+    throw new InputError(`--to-account-profile ${profile} reaches account ${account}, the one restored from`);
+  return account;
+}
+
 /** Options that contradict each other or name nothing: an InputError before anything is opened. */
 function checkOptions(options: RestoreOptions, names: readonly string[]): void {
   if (names.length === 0 && !options.all)
@@ -87,8 +103,10 @@ function checkOptions(options: RestoreOptions, names: readonly string[]): void {
     throw new InputError('name resources, or use --all with --type/--id, not both');
   if (options.toBucket && options.toName)
     throw new InputError('--to-bucket and --to-name cannot be used together');
-  if (options.prune && (options.toBucket || options.toName))
-    throw new InputError('--prune cannot be used with --to-bucket or --to-name: a copy never deletes');
+  if (options.prune && (options.toBucket || options.toName || options.toAccountProfile))
+    throw new InputError(
+      '--prune cannot be used with a copy (--to-bucket, --to-name, --to-account-profile): a copy never deletes',
+    );
   if (options.json && options.apply && !options.yes)
     throw new InputError('--json --apply prints no plan to confirm: review the plan first, then add --yes');
   if (options.toName && names.length !== 1)

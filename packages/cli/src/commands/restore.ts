@@ -11,6 +11,7 @@ export interface RestoreOptions {
   prune?: boolean;
   toBucket?: string;
   toName?: string;
+  toAccountProfile?: string;
   apply?: boolean;
   yes?: boolean;
   json?: boolean;
@@ -33,6 +34,10 @@ export function restoreCommand(io: Io, exit: ExitSink): Command {
     )
     .option('--to-bucket <bucket>', 'restore S3 objects into this bucket instead, under their own keys')
     .option('--to-name <name>', 'restore the one resource named under this name instead (a function copy)')
+    .option(
+      '--to-account-profile <profile>',
+      "restore into the account this named profile reaches instead (objects, functions); the store's own account is left as it is",
+    )
     .option('--apply', 'apply the plan: capture each resource first, send the calls, capture it again')
     .option('--yes', 'with --apply: do not ask for confirmation (scripts)')
     .option('--json', 'print as JSON: RestorePlan, and with --apply { plan, report: RestoreReport }');

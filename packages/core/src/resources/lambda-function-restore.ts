@@ -69,7 +69,7 @@ const PLANNED_ONLY: ReadonlyArray<readonly [string, string]> = [
  * named in the plan, not sent.
  */
 export const lambdaFunctionRestore: RestoreSpec = {
-  copies: ['name'],
+  copies: ['name', 'account'],
   plan: planFunction,
   apply: applyFunctionStep,
 };
@@ -89,7 +89,7 @@ function planFunction(input: PlanInput): PlannedChange {
         ),
       ],
     });
-  const config = (captured.document.Configuration ?? {}) as JsonObject;
+  const config = inAccount((captured.document.Configuration ?? {}) as JsonObject, input);
   const code = captured.blobs.code;
   const codeInput = code ? { ZipFile: blobReference(code) } : imageCode(captured.document);
   // CodeSha256 names the zip: a plan compares it, without downloading the live code.
@@ -100,7 +100,7 @@ function planFunction(input: PlanInput): PlannedChange {
       reason: 'its code was not captured at that moment (see its gaps)',
       steps: [],
     };
-  const notes = plannedOnly(input);
+  const notes = [...plannedOnly(input), ...accountNotes(input)];
   if (!live) {
     return {
       action: RestoreAction.RECREATE,
@@ -152,6 +152,23 @@ function planFunction(input: PlanInput): PlannedChange {
   if (steps.length === 0)
     return { action: RestoreAction.NOTHING, steps: [], ...(notes.length > 0 ? { notes } : {}) };
   return { action: RestoreAction.UPDATE, steps, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/**
+ * The configuration as sent to the account restored into: in another account (`--to-account-profile`), the role of
+ * the same name there.
+ */
+function inAccount(config: JsonObject, { resource, target }: PlanInput): JsonObject {
+  if (target.account === resource.account || typeof config.Role !== 'string') return config;
+  return { ...config, Role: config.Role.replace(`:${resource.account}:`, `:${target.account}:`) };
+}
+
+/** What a restore into another account needs there, which it does not create. */
+function accountNotes({ resource, target }: PlanInput): string[] {
+  if (target.account === resource.account) return [];
+  return [
+    `restored into account ${target.account}: its role is taken as the role of the same name there, which must exist; layers of account ${resource.account} must be shared with it`,
+  ];
 }
 
 function liveConfig({ live }: PlanInput): JsonObject {

@@ -52,7 +52,7 @@ const SINGLE_PUT_BYTES = 8 * 2 ** 20;
  * its settings and tags; created since and `--prune`: deleted. Never deletes otherwise.
  */
 export const s3ObjectRestore: RestoreSpec = {
-  copies: ['bucket'],
+  copies: ['bucket', 'account'],
   plan: planObject,
   apply: applyObjectStep,
 };

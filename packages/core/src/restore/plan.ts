@@ -65,7 +65,8 @@ export interface RestorePlan {
 /**
  * Plans a restore: reads the captured state at `at` of every selected resource (and, to say what `--prune` would
  * remove, those the store knows were created since), reads each one's live state through the registry as a capture
- * would, and asks each type's `restore.plan` for the calls that make live equal captured. Reads only.
+ * would, and asks each type's `restore.plan` for the calls that make live equal captured. Reads only. `engine` reaches
+ * the account restored into: another one's (`copy.account`) when restoring there.
  */
 export async function planRestore(
   engine: CaptureEngine,
@@ -95,7 +96,10 @@ export async function planRestore(
         return undefined;
       }
       const liveState = live.status === 'read' && !live.state.deleted ? live.state : undefined;
-      if (options.copy && liveState) return takenCopy(resource, target, liveState.body);
+      // A copy under another bucket or name never goes over what is there; in another account, what is there is
+      // restored as in place (the plan shows it, and the user chose that account).
+      const renamed = options.copy?.bucket !== undefined || options.copy?.name !== undefined;
+      if (renamed && liveState) return takenCopy(resource, target, liveState.body);
       return await planResource(engine, {
         resource,
         target,
@@ -132,7 +136,9 @@ export async function planRestore(
  */
 function requireDistinctCopies(candidates: ReadonlyArray<{ target: ResourceRef }>, prune: boolean): void {
   if (prune)
-    throw new InputError('--prune cannot be used with --to-bucket or --to-name: a copy never deletes');
+    throw new InputError(
+      '--prune cannot be used with a copy (--to-bucket, --to-name, --to-account-profile): a copy never deletes',
+    );
   const seen = new Set<string>();
   for (const { target } of candidates) {
     const key = resourceKey(target);
@@ -185,10 +191,12 @@ function restoreCandidates(engine: CaptureEngine, options: RestorePlanOptions): 
     stateAt(store, options.at, filter).map((entry) => [resourceKey(entry.resource), entry]),
   );
   const now = stateAt(store, new Date(), filter).filter((entry) => !then.has(resourceKey(entry.resource)));
+  // Restoring into another account, the resources the store holds of that account are targets, never sources.
+  const source = ({ resource }: Candidate) => resource.account !== options.copy?.account;
   const all: Candidate[] = [
     ...[...then.values()].map((captured) => ({ resource: captured.resource, captured })),
     ...now.map((entry) => ({ resource: entry.resource })),
-  ];
+  ].filter(source);
   if (options.resources === undefined) return all;
   const byKey = new Map(all.map((candidate) => [resourceKey(candidate.resource), candidate]));
   const named = new Map(options.resources.map((resource) => [resourceKey(resource), resource]));

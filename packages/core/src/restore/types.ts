@@ -89,12 +89,12 @@ export interface RestoreSpec {
    * the plan says so, and applying sends none of them.
    */
   apply?(ctx: RestoreContext, step: RestoreStep): Promise<void>;
-  /** How this type can be restored to a copy: `--to-bucket` (objects), `--to-name` (a function). */
+  /** How this type can be restored to a copy: `--to-bucket` (objects), `--to-name`, `--to-account-profile`. */
   readonly copies?: readonly CopyKind[];
 }
 
-/** Where a restore can write a copy instead of the original. */
-export type CopyKind = 'bucket' | 'name';
+/** Where a restore can write a copy instead of the original: another bucket, another name, another account. */
+export type CopyKind = 'bucket' | 'name' | 'account';
 
 /** A blob reference in a step's input. */
 export type BlobReference = { readonly $blob: string };
