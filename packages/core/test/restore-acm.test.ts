@@ -1,20 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { acmCertificate } from '../src/resources/acm-certificate.js';
 import { registry } from '../src/resources/registry.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -23,46 +12,19 @@ const ARN = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0f0e3a54-7e1b-4c55-9a5
 const ref = (id = ARN) => ({ account: ACCOUNT, region: REGION, type: TYPE, id });
 
 describe('restoring certificates against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-acm-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: registry.filter((definition) => definition.type === TYPE),
-      rateLimits: { acm: { requestsPerSecond: 1000, concurrency: 16 } },
-    });
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.type === TYPE),
+    rateLimits: { acm: UNPACED },
   });
 
   it('plans the request of a deleted certificate for the user to make, and sends nothing', async () => {
     // Arrange
-    const v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: [REGION] })).completedAt);
-    const arn = account.acm.seed.pending;
-    account.acm.deleteCertificate(arn);
+    const arn = rig.account.acm.seed.pending;
+    rig.account.acm.deleteCertificate(arn);
 
     // Act
-    const planned = await planRestore(engine, sealer, { at: v1, resources: [ref(arn)] });
-    const report = await applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+    const planned = await rig.plan({ resources: [ref(arn)] });
+    const report = await rig.apply(planned);
 
     // Assert
     const [resource] = planned.resources;
@@ -72,7 +34,7 @@ describe('restoring certificates against the simulated account', () => {
     );
     expect(resource?.steps.map((step) => step.operation)).toEqual(['RequestCertificate']);
     expect(report.resources[0]).toMatchObject({ status: 'by-hand', steps: [] });
-    expect(account.callCounts().RequestCertificate).toBeUndefined();
+    expect(rig.account.callCounts().RequestCertificate).toBeUndefined();
   });
 });
 

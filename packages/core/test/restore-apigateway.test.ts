@@ -1,21 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { APIGatewayClient, GetResourcesCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { apiGatewayRestApi } from '../src/resources/apigateway-rest-api.js';
 import { registry } from '../src/resources/registry.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -24,44 +13,12 @@ const API = 'k3x9q2m7ab';
 const ref = (id = API) => ({ account: ACCOUNT, region: REGION, type: TYPE, id });
 
 describe('restoring REST APIs against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.type === TYPE),
+    rateLimits: { apigateway: UNPACED },
+  });
   const gateway = () => new APIGatewayClient({ region: REGION });
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-apigateway-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: registry.filter((definition) => definition.type === TYPE),
-      // The simulated API Gateway answers at once: no need to pace the test's calls as for AWS.
-      rateLimits: { apigateway: { requestsPerSecond: 1000, concurrency: 16 } },
-    });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: [REGION] })).completedAt);
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  const plan = (prune = false) => planRestore(engine, sealer, { at: v1, resources: [ref()], prune });
-  const apply = (planned: Awaited<ReturnType<typeof plan>>) =>
-    applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+  const plan = (prune = false) => rig.plan({ resources: [ref()], prune });
   const prodDeployment = async () => {
     const { item = [] } = await gateway().send(new GetStagesCommand({ restApiId: API }));
     return item.find((stage) => stage.stageName === 'prod')?.deploymentId;
@@ -76,13 +33,13 @@ describe('restoring REST APIs against the simulated account', () => {
   it('puts back a method deleted and deployed since, pointing prod back at its deployment', async () => {
     // Arrange
     const deployed = await prodDeployment();
-    account.apiGateway.deleteMethod(API, '/bookings', 'POST');
-    account.apiGateway.createDeployment(API, 'prod', 'bookings are read-only');
-    account.apiGateway.updateStageVariables(API, 'prod', { tableName: 'bookings-v2' });
+    rig.account.apiGateway.deleteMethod(API, '/bookings', 'POST');
+    rig.account.apiGateway.createDeployment(API, 'prod', 'bookings are read-only');
+    rig.account.apiGateway.updateStageVariables(API, 'prod', { tableName: 'bookings-v2' });
 
     // Act
     const planned = await plan(true);
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan(true);
 
     // Assert
@@ -111,13 +68,13 @@ describe('restoring REST APIs against the simulated account', () => {
   it('deploys the captured export again when the deployment prod served is gone', async () => {
     // Arrange
     const deployed = await prodDeployment();
-    account.apiGateway.deleteMethod(API, '/bookings', 'POST');
-    account.apiGateway.createDeployment(API, 'prod', 'bookings are read-only');
-    account.apiGateway.deleteDeployment(API, deployed ?? '');
+    rig.account.apiGateway.deleteMethod(API, '/bookings', 'POST');
+    rig.account.apiGateway.createDeployment(API, 'prod', 'bookings are read-only');
+    rig.account.apiGateway.deleteDeployment(API, deployed ?? '');
 
     // Act
     const planned = await plan();
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan();
 
     // Assert
@@ -142,11 +99,11 @@ describe('restoring REST APIs against the simulated account', () => {
 
   it('cannot import a deleted API again under its id', async () => {
     // Arrange
-    account.apiGateway.deleteRestApi(API);
+    rig.account.apiGateway.deleteRestApi(API);
 
     // Act
     const planned = await plan();
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
 
     // Assert
     expect(planned.resources[0]).toMatchObject({ action: 'cannot', steps: [] });

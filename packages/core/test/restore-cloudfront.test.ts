@@ -1,25 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CloudFrontClient,
   GetDistributionConfigCommand,
   ListTagsForResourceCommand,
   UpdateDistributionCommand,
 } from '@aws-sdk/client-cloudfront';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
 import { cloudFrontDistribution } from '../src/resources/cloudfront-distribution.js';
 import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig } from './support/restore-rig.js';
 
 const TYPE = 'AWS::CloudFront::Distribution';
 
@@ -135,60 +126,36 @@ describe('CloudFront distribution restore plans', () => {
 });
 
 describe('CloudFront distribution restore against the simulated account', () => {
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
+  const rig = restoreRig({ definitions: [cloudFrontDistribution] });
   let id: string;
-  const sealer = new LocalKeySealer(randomBytes(32));
   const cloudFront = new CloudFrontClient({ region: 'us-east-1' });
 
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-cloudfront-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: [cloudFrontDistribution],
-    });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: ['us-east-1'] })).completedAt);
-    id = account.cloudFront.distributionId('salejada.com');
+  beforeEach(() => {
+    id = rig.account.cloudFront.distributionId('salejada.com');
   });
 
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  const distribution = () => ({ account: account.accountId, region: 'global', type: TYPE, id });
+  const distribution = () => ({ account: rig.account.accountId, region: 'global', type: TYPE, id });
   const liveConfig = async () =>
     (await cloudFront.send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig;
   const liveTags = async () => {
-    const arn = `arn:aws:cloudfront::${account.accountId}:distribution/${id}`;
+    const arn = `arn:aws:cloudfront::${rig.account.accountId}:distribution/${id}`;
     const { Tags } = await cloudFront.send(new ListTagsForResourceCommand({ Resource: arn }));
     return Object.fromEntries((Tags?.Items ?? []).map((tag) => [tag.Key, tag.Value]));
   };
-  const clients = (restoreId: string) => new AwsClients({ userAgent: restoreUserAgent(restoreId) });
 
   it('restores the configuration and tags changed in the console, then plans nothing more', async () => {
     // Arrange
-    account.cloudFront.updateDistribution(id, {
+    rig.account.cloudFront.updateDistribution(id, {
       comment: 'edited',
       defaultRootObject: 'maintenance.html',
       enabled: false,
     });
-    account.cloudFront.tagDistribution(id, { environment: 'staging', temp: 'yes' });
+    rig.account.cloudFront.tagDistribution(id, { environment: 'staging', temp: 'yes' });
 
     // Act
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [distribution()] });
-    const report = await applyRestore(engine, plan, { restoreId: 'r1', sealer, clients: clients('r1') });
-    const again = await planRestore(engine, sealer, { at: v1, resources: [distribution()] });
+    const plan = await rig.plan({ resources: [distribution()] });
+    const report = await rig.apply(plan);
+    const again = await rig.plan({ resources: [distribution()] });
 
     // Assert
     expect(plan.resources[0]?.steps.map((step) => step.operation)).toEqual([
@@ -208,9 +175,9 @@ describe('CloudFront distribution restore against the simulated account', () => 
 
   it('reports PreconditionFailed when the distribution changes after the plan read its ETag, and sends it once', async () => {
     // Arrange
-    account.cloudFront.updateDistribution(id, { comment: 'edited' });
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [distribution()] });
-    const racing = clients('r2');
+    rig.account.cloudFront.updateDistribution(id, { comment: 'edited' });
+    const plan = await rig.plan({ resources: [distribution()] });
+    const racing = new AwsClients({ userAgent: restoreUserAgent('r2') });
     const client = racing.client.bind(racing);
     // Someone saves the distribution in the console after the check made before applying, just before the update.
     racing.client = ((ClientClass, region) => {
@@ -220,15 +187,19 @@ describe('CloudFront distribution restore against the simulated account', () => 
       return {
         send: async (command: Parameters<CloudFrontClient['send']>[0]) => {
           if (command instanceof UpdateDistributionCommand)
-            account.cloudFront.updateDistribution(id, { comment: 'saved meanwhile' });
+            rig.account.cloudFront.updateDistribution(id, { comment: 'saved meanwhile' });
           return cloudFrontClient.send(command);
         },
       };
     }) as typeof racing.client;
-    const updatesBefore = account.callCounts().UpdateDistribution ?? 0;
+    const updatesBefore = rig.account.callCounts().UpdateDistribution ?? 0;
 
     // Act
-    const report = await applyRestore(engine, plan, { restoreId: 'r2', sealer, clients: racing });
+    const report = await applyRestore(rig.engine, plan, {
+      restoreId: 'r2',
+      sealer: rig.sealer,
+      clients: racing,
+    });
 
     // Assert
     expect(report.resources[0]).toMatchObject({
@@ -242,7 +213,7 @@ describe('CloudFront distribution restore against the simulated account', () => 
         },
       ],
     });
-    expect((account.callCounts().UpdateDistribution ?? 0) - updatesBefore).toBe(1);
+    expect((rig.account.callCounts().UpdateDistribution ?? 0) - updatesBefore).toBe(1);
     expect((await liveConfig())?.Comment).toBe('saved meanwhile');
   });
 });

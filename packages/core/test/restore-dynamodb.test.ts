@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { type AttributeValue, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
 import { StoreError } from '../src/errors.js';
 import { dynamoDbTable } from '../src/resources/dynamodb-table.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
+import { restoreUserAgent } from '../src/restore/apply.js';
 import type { PlanInput, RestoreContext } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
+import { restoreRig } from './support/restore-rig.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -177,41 +168,23 @@ describe('DynamoDB table restore plans', () => {
 });
 
 describe('DynamoDB table restore against the simulated account', () => {
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
+  const rig = restoreRig({ definitions: [dynamoDbTable] });
   let kept: Item;
   let deleted: Item;
-  const sealer = new LocalKeySealer(randomBytes(32));
   const dynamo = new DynamoDBClient({ region: 'us-east-1' });
   const added: Item = { bookingId: { S: 'BK-ADDED-1' }, guests: { N: '2' }, status: { S: 'pending' } };
 
   beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-dynamodb-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: [dynamoDbTable],
-    });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: ['us-east-1'] })).completedAt);
     const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: 'bookings', Limit: 2 }));
     [kept, deleted] = Items as [Item, Item];
   });
 
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
+  const bookings = () => ({
+    account: rig.account.accountId,
+    region: 'us-east-1',
+    type: TYPE,
+    id: 'bookings',
   });
-
-  const bookings = () => ({ account: account.accountId, region: 'us-east-1', type: TYPE, id: 'bookings' });
   const booking = async (item: Item) =>
     unordered(
       (
@@ -220,24 +193,23 @@ describe('DynamoDB table restore against the simulated account', () => {
         )
       ).Item,
     );
-  const clients = (restoreId: string) => new AwsClients({ userAgent: restoreUserAgent(restoreId) });
   const changeItems = () => {
-    account.dynamoDb.putItem('bookings', { ...kept, guests: { N: '99' } });
-    account.dynamoDb.deleteItem('bookings', { bookingId: deleted.bookingId as AttributeValue });
-    account.dynamoDb.putItem('bookings', added);
+    rig.account.dynamoDb.putItem('bookings', { ...kept, guests: { N: '99' } });
+    rig.account.dynamoDb.deleteItem('bookings', { bookingId: deleted.bookingId as AttributeValue });
+    rig.account.dynamoDb.putItem('bookings', added);
   };
 
   it('with prune, puts back changed and deleted items and deletes the one added, through throttling', async () => {
     // Arrange
     changeItems();
-    account.dynamoDb.throttleItemWrites('bookings', 3, 1);
+    rig.account.dynamoDb.throttleItemWrites('bookings', 3, 1);
 
     // Act
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [bookings()], prune: true });
-    const writesBefore = account.callCounts().BatchWriteItem ?? 0;
-    const report = await applyRestore(engine, plan, { restoreId: 'r1', sealer, clients: clients('r1') });
-    const writes = (account.callCounts().BatchWriteItem ?? 0) - writesBefore;
-    const again = await planRestore(engine, sealer, { at: v1, resources: [bookings()], prune: true });
+    const plan = await rig.plan({ resources: [bookings()], prune: true });
+    const writesBefore = rig.account.callCounts().BatchWriteItem ?? 0;
+    const report = await rig.apply(plan);
+    const writes = (rig.account.callCounts().BatchWriteItem ?? 0) - writesBefore;
+    const again = await rig.plan({ resources: [bookings()], prune: true });
 
     // Assert
     expect(plan.resources[0]?.action).toBe('update');
@@ -258,8 +230,8 @@ describe('DynamoDB table restore against the simulated account', () => {
     changeItems();
 
     // Act
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [bookings()] });
-    const report = await applyRestore(engine, plan, { restoreId: 'r2', sealer, clients: clients('r2') });
+    const plan = await rig.plan({ resources: [bookings()] });
+    const report = await rig.apply(plan, 'r2');
 
     // Assert
     expect(plan.resources[0]?.notes).toEqual([
@@ -273,10 +245,10 @@ describe('DynamoDB table restore against the simulated account', () => {
 
   it('notes a changed setting and sends nothing for it', async () => {
     // Arrange
-    account.dynamoDb.updateTimeToLive('bookings', 'expiresAt', false);
+    rig.account.dynamoDb.updateTimeToLive('bookings', 'expiresAt', false);
 
     // Act
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [bookings()] });
+    const plan = await rig.plan({ resources: [bookings()] });
 
     // Assert
     expect(plan.resources[0]).toMatchObject({
@@ -289,7 +261,7 @@ describe('DynamoDB table restore against the simulated account', () => {
   it('scans the table for its live items when the live chunks are not in the store', async () => {
     // Arrange
     changeItems();
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [bookings()], prune: true });
+    const plan = await rig.plan({ resources: [bookings()], prune: true });
     const steps = plan.resources[0]?.steps ?? [];
     const captured = new Set(steps.map((step) => (step.input.Items as { $blob: string }).$blob));
     const sdk = new AwsClients({ userAgent: restoreUserAgent('r3') });
@@ -299,7 +271,7 @@ describe('DynamoDB table restore against the simulated account', () => {
       blob: async (hash) => {
         if (!captured.has(hash)) throw new StoreError(`blob ${hash} is missing`);
         return Readable.from([
-          await store
+          await rig.store
             .readBlob(hash)
             .then((stream) => stream.toArray())
             .then(Buffer.concat),
@@ -308,7 +280,7 @@ describe('DynamoDB table restore against the simulated account', () => {
       resolve: async (value) => value,
     };
 
-    const scansBefore = account.callCounts().Scan ?? 0;
+    const scansBefore = rig.account.callCounts().Scan ?? 0;
 
     // Act
     for (const step of steps) await dynamoDbTable.restore?.apply?.(context, step);
@@ -318,6 +290,6 @@ describe('DynamoDB table restore against the simulated account', () => {
     expect(await booking(deleted)).toEqual(unordered(deleted));
     expect(await booking(added)).toBeUndefined();
     // The live chunk was not in the store: the apply read the table itself.
-    expect((account.callCounts().Scan ?? 0) - scansBefore).toBeGreaterThan(0);
+    expect((rig.account.callCounts().Scan ?? 0) - scansBefore).toBeGreaterThan(0);
   });
 });

@@ -1,22 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { eventsRule } from '../src/resources/events-rule.js';
 import { registry } from '../src/resources/registry.js';
 import type { ResourceDefinition } from '../src/resources/types.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput, RestoreContext } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -27,42 +16,13 @@ const RULE = 'AWS::Events::Rule';
 const ref = (id: string) => ({ account: ACCOUNT, region: REGION, type: RULE, id });
 
 describe('restoring EventBridge rules against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
-
-  /** Starts an account and takes the first baseline with `definitions` (the EventBridge ones by default). */
-  async function start(
-    definitions = registry.filter((definition) => definition.service.name === 'events'),
-  ): Promise<void> {
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: definitions,
-      // The simulated EventBridge answers at once: no need to pace the test's calls as for AWS.
-      rateLimits: { events: { requestsPerSecond: 1000, concurrency: 16 } },
-    });
-    v1 = await baseline('v1.0');
-  }
-
-  const baseline = async (label: string) =>
-    new Date((await runBaseline(engine, { label, regions: [REGION] })).completedAt);
-  const plan = (id: string, prune = false) =>
-    planRestore(engine, sealer, { at: v1, resources: [ref(id)], prune });
-  const apply = (planned: Awaited<ReturnType<typeof plan>>) =>
-    applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+  // Each test takes its first baseline itself, some with other definitions.
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.service.name === 'events'),
+    rateLimits: { events: UNPACED },
+    manual: true,
+  });
+  const plan = (id: string, prune = false) => rig.plan({ resources: [ref(id)], prune });
   const liveTargets = async (Rule: string, EventBusName?: string) =>
     (
       await new EventBridgeClient({ region: REGION }).send(
@@ -70,33 +30,23 @@ describe('restoring EventBridge rules against the simulated account', () => {
       )
     ).Targets;
 
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-events-'));
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
   it('puts back a changed rule: its settings, its targets and its tags', async () => {
     // Arrange
-    await start();
-    account.eventBridge.putRule({
+    await rig.capture();
+    rig.account.eventBridge.putRule({
       name: 'nightly-report',
       scheduleExpression: 'rate(1 hour)',
       state: 'DISABLED',
     });
-    account.eventBridge.putTargets('nightly-report', [
+    rig.account.eventBridge.putTargets('nightly-report', [
       { Id: 'booking-handler', Arn: HANDLER, Input: '{"action":"hourly-report"}' },
       { Id: 'audit-queue', Arn: AUDIT_QUEUE },
     ]);
-    account.eventBridge.tagRule('nightly-report', { team: 'finance', 'cost-center': 'reports' });
+    rig.account.eventBridge.tagRule('nightly-report', { team: 'finance', 'cost-center': 'reports' });
 
     // Act
     const planned = await plan('nightly-report');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('nightly-report');
 
     // Assert
@@ -121,12 +71,12 @@ describe('restoring EventBridge rules against the simulated account', () => {
 
   it('puts a deleted rule on a custom bus again, then its targets', async () => {
     // Arrange
-    await start();
-    account.eventBridge.deleteRule('booking-confirmed', 'bookings');
+    await rig.capture();
+    rig.account.eventBridge.deleteRule('booking-confirmed', 'bookings');
 
     // Act
     const planned = await plan('bookings/booking-confirmed');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('bookings/booking-confirmed');
 
     // Assert
@@ -142,15 +92,15 @@ describe('restoring EventBridge rules against the simulated account', () => {
 
   it('with --prune, removes the targets of a rule created since and deletes it', async () => {
     // Arrange
-    await start();
-    account.eventBridge.putRule({ name: 'weekly-report', scheduleExpression: 'cron(0 7 ? * MON *)' });
-    account.eventBridge.putTargets('weekly-report', [{ Id: 'booking-handler', Arn: HANDLER }]);
-    await baseline('v1.1');
+    await rig.capture();
+    rig.account.eventBridge.putRule({ name: 'weekly-report', scheduleExpression: 'cron(0 7 ? * MON *)' });
+    rig.account.eventBridge.putTargets('weekly-report', [{ Id: 'booking-handler', Arn: HANDLER }]);
+    await rig.baseline('v1.1');
 
     // Act
     const kept = await plan('weekly-report');
     const planned = await plan('weekly-report', true);
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
 
     // Assert
     expect(kept.resources[0]?.action).toBe('keep');
@@ -164,17 +114,19 @@ describe('restoring EventBridge rules against the simulated account', () => {
   it('keeps a sealed target input sealed in the plan and sends it unsealed, as the JSON text it was', async () => {
     // Arrange: the rule's target inputs are declared secret, so the store holds them sealed.
     const sealedInputs: ResourceDefinition = { ...eventsRule, secrets: ['Targets.*.Input'] };
-    await start([
-      sealedInputs,
-      ...registry.filter((definition) => definition.type === 'AWS::Events::EventBus'),
-    ]);
-    account.eventBridge.putTargets('nightly-report', [
+    await rig.capture({
+      registry: [
+        sealedInputs,
+        ...registry.filter((definition) => definition.type === 'AWS::Events::EventBus'),
+      ],
+    });
+    rig.account.eventBridge.putTargets('nightly-report', [
       { Id: 'booking-handler', Arn: HANDLER, Input: '{"action":"hourly-report"}' },
     ]);
 
     // Act
     const planned = await plan('nightly-report');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
 
     // Assert
     const [putTargets] = planned.resources[0]?.steps ?? [];

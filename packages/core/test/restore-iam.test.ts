@@ -1,23 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { GLOBAL_REGION } from '../src/constants.js';
 import { iamManagedPolicy } from '../src/resources/iam-managed-policy.js';
 import { iamRole } from '../src/resources/iam-role.js';
 import { iamUser } from '../src/resources/iam-user.js';
 import { registry } from '../src/resources/registry.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const SITE_PUBLISH = `arn:aws:iam::${ACCOUNT}:policy/site-publish`;
@@ -35,61 +24,27 @@ const REFUNDS = {
 const ref = (type: string, id: string) => ({ account: ACCOUNT, region: GLOBAL_REGION, type, id });
 
 describe('restoring IAM against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-iam-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    const iamOnly = registry.filter((definition) => definition.service.name === 'iam');
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: iamOnly,
-      // The simulated IAM answers at once: no need to pace the test's calls as for AWS.
-      rateLimits: { iam: { requestsPerSecond: 1000, concurrency: 16 } },
-    });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: ['us-east-1'] })).completedAt);
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.service.name === 'iam'),
+    rateLimits: { iam: UNPACED },
   });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  const plan = (type: string, id: string) =>
-    planRestore(engine, sealer, { at: v1, resources: [ref(type, id)] });
-  const apply = async (planned: Awaited<ReturnType<typeof plan>>) =>
-    applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+  const plan = (type: string, id: string) => rig.plan({ resources: [ref(type, id)] });
 
   it('puts a changed role back as it was: trust, settings, boundary, policies and tags', async () => {
     // Arrange
     const role = 'booking-handler-role';
-    account.iam.updateAssumeRolePolicy(role, EC2_TRUST);
-    account.iam.updateRole(role, { description: 'temporary', maxSessionDuration: 7200 });
-    account.iam.putRolePermissionsBoundary(role, SITE_PUBLISH);
-    account.iam.putRolePolicy(role, 'refunds', REFUNDS);
-    account.iam.deleteRolePolicy(role, 'data-access');
-    account.iam.detachRolePolicy(role, LAMBDA_BASIC);
-    account.iam.attachRolePolicy(role, BOOKING_DATA);
-    account.iam.tagRole(role, { app: 'bookings' });
+    rig.account.iam.updateAssumeRolePolicy(role, EC2_TRUST);
+    rig.account.iam.updateRole(role, { description: 'temporary', maxSessionDuration: 7200 });
+    rig.account.iam.putRolePermissionsBoundary(role, SITE_PUBLISH);
+    rig.account.iam.putRolePolicy(role, 'refunds', REFUNDS);
+    rig.account.iam.deleteRolePolicy(role, 'data-access');
+    rig.account.iam.detachRolePolicy(role, LAMBDA_BASIC);
+    rig.account.iam.attachRolePolicy(role, BOOKING_DATA);
+    rig.account.iam.tagRole(role, { app: 'bookings' });
 
     // Act
     const planned = await plan('AWS::IAM::Role', role);
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('AWS::IAM::Role', role);
 
     // Assert
@@ -115,11 +70,11 @@ describe('restoring IAM against the simulated account', () => {
 
   it('creates a deleted role again, with a note on its new unique id', async () => {
     // Arrange
-    account.iam.deleteRole('github-deploy');
+    rig.account.iam.deleteRole('github-deploy');
 
     // Act
     const planned = await plan('AWS::IAM::Role', 'github-deploy');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('AWS::IAM::Role', 'github-deploy');
 
     // Assert
@@ -146,15 +101,15 @@ describe('restoring IAM against the simulated account', () => {
 
   it('puts back a user’s policies, groups and tags', async () => {
     // Arrange
-    account.iam.attachUserPolicy('alice', BOOKING_DATA);
-    account.iam.putUserPolicy('alice', 'refunds', REFUNDS);
-    account.iam.removeUserFromGroup('alice', 'admins');
-    account.iam.addUserToGroup('alice', 'developers');
-    account.iam.tagUser('alice', { role: 'admin', team: 'bookings' });
+    rig.account.iam.attachUserPolicy('alice', BOOKING_DATA);
+    rig.account.iam.putUserPolicy('alice', 'refunds', REFUNDS);
+    rig.account.iam.removeUserFromGroup('alice', 'admins');
+    rig.account.iam.addUserToGroup('alice', 'developers');
+    rig.account.iam.tagUser('alice', { role: 'admin', team: 'bookings' });
 
     // Act
     const planned = await plan('AWS::IAM::User', 'alice');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('AWS::IAM::User', 'alice');
 
     // Assert
@@ -172,13 +127,13 @@ describe('restoring IAM against the simulated account', () => {
 
   it('puts back a group’s policies and members', async () => {
     // Arrange
-    account.iam.detachGroupPolicy('developers', BOOKING_DATA);
-    account.iam.putGroupPolicy('developers', 'refunds', REFUNDS);
-    account.iam.addUserToGroup('alice', 'developers');
+    rig.account.iam.detachGroupPolicy('developers', BOOKING_DATA);
+    rig.account.iam.putGroupPolicy('developers', 'refunds', REFUNDS);
+    rig.account.iam.addUserToGroup('alice', 'developers');
 
     // Act
     const planned = await plan('AWS::IAM::Group', 'developers');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('AWS::IAM::Group', 'developers');
 
     // Assert
@@ -193,12 +148,12 @@ describe('restoring IAM against the simulated account', () => {
 
   it('makes the version that holds a managed policy’s document the default again, and its tags', async () => {
     // Arrange
-    account.iam.createPolicyVersion(BOOKING_DATA, REFUNDS, true);
-    account.iam.tagPolicy(BOOKING_DATA, { app: 'refunds' });
+    rig.account.iam.createPolicyVersion(BOOKING_DATA, REFUNDS, true);
+    rig.account.iam.tagPolicy(BOOKING_DATA, { app: 'refunds' });
 
     // Act
     const planned = await plan('AWS::IAM::ManagedPolicy', BOOKING_DATA);
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('AWS::IAM::ManagedPolicy', BOOKING_DATA);
 
     // Assert

@@ -1,20 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { lightsailInstance } from '../src/resources/lightsail-instance.js';
 import { registry } from '../src/resources/registry.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -23,43 +12,18 @@ const ref = (id = 'jada-wordpress') => ({ account: ACCOUNT, region: REGION, type
 const SNAPSHOT = 'tidemark-jada-wordpress-20261201T162005Z';
 
 describe('restoring Lightsail instances against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-lightsail-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.type === TYPE),
+    rateLimits: { lightsail: UNPACED },
+    manual: true,
   });
 
   /** A baseline with or without native snapshots, then jada-wordpress deleted; the plan and what applying did. */
   async function deleteAndRestore(lightsailSnapshots: boolean) {
-    const engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: registry.filter((definition) => definition.type === TYPE),
-      rateLimits: { lightsail: { requestsPerSecond: 1000, concurrency: 16 } },
-      lightsailSnapshots,
-    });
-    const v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: [REGION] })).completedAt);
-    account.lightsail.deleteInstance('jada-wordpress');
-    const planned = await planRestore(engine, sealer, { at: v1, resources: [ref()] });
-    const report = await applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+    await rig.capture({ lightsailSnapshots });
+    rig.account.lightsail.deleteInstance('jada-wordpress');
+    const planned = await rig.plan({ resources: [ref()] });
+    const report = await rig.apply(planned);
     return { resource: planned.resources[0], outcome: report.resources[0] };
   }
 
@@ -68,7 +32,7 @@ describe('restoring Lightsail instances against the simulated account', () => {
     const { resource, outcome } = await deleteAndRestore(true);
 
     // Assert
-    const snapshot = account.lightsail
+    const snapshot = rig.account.lightsail
       .snapshotNames()
       .find((name) => name.startsWith('tidemark-jada-wordpress-'));
     expect(resource).toMatchObject({ action: 're-create', sends: false });
@@ -84,7 +48,7 @@ describe('restoring Lightsail instances against the simulated account', () => {
       keyPairName: 'jada-admin',
     });
     expect(outcome).toMatchObject({ status: 'by-hand', steps: [] });
-    expect(account.callCounts().CreateInstancesFromSnapshot).toBeUndefined();
+    expect(rig.account.callCounts().CreateInstancesFromSnapshot).toBeUndefined();
   });
 
   it('cannot re-create an instance captured without a snapshot', async () => {

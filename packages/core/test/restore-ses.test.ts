@@ -1,25 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CreateEmailIdentityPolicyCommand,
   GetEmailIdentityCommand,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
-import { CaptureEngine } from '../src/capture/engine.js';
+import { describe, expect, it } from 'vitest';
 import { registry } from '../src/resources/registry.js';
 import { sesEmailIdentity } from '../src/resources/ses-email-identity.js';
-import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
-import { planRestore } from '../src/restore/plan.js';
 import type { PlanInput } from '../src/restore/types.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
 import type { JsonObject } from '../src/types/json.js';
+import { restoreRig, UNPACED } from './support/restore-rig.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -28,54 +17,19 @@ const ref = (id: string) => ({ account: ACCOUNT, region: REGION, type: TYPE, id 
 const identityArn = (id: string) => `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${id}`;
 
 describe('restoring SES identities against the simulated account', () => {
-  const sealer = new LocalKeySealer(randomBytes(32));
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
+  const rig = restoreRig({
+    definitions: registry.filter((definition) => definition.type === TYPE),
+    rateLimits: { ses: UNPACED, sesv2: UNPACED },
+  });
   const ses = () => new SESv2Client({ region: REGION });
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-ses-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({
-      store,
-      clients: new AwsClients(),
-      sealer,
-      registry: registry.filter((definition) => definition.type === TYPE),
-      // The simulated SES answers at once: no need to pace the test's calls as for AWS.
-      rateLimits: {
-        ses: { requestsPerSecond: 1000, concurrency: 16 },
-        sesv2: { requestsPerSecond: 1000, concurrency: 16 },
-      },
-    });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: [REGION] })).completedAt);
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  const plan = (id: string) => planRestore(engine, sealer, { at: v1, resources: [ref(id)] });
-  const apply = (planned: Awaited<ReturnType<typeof plan>>) =>
-    applyRestore(engine, planned, {
-      restoreId: 'r1',
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent('r1') }),
-    });
+  const plan = (id: string) => rig.plan({ resources: [ref(id)] });
 
   it('puts back forwarding, DKIM signing, configuration set, policies and tags changed since', async () => {
     // Arrange
-    account.ses.putEmailIdentityFeedback('sailjada.com', false);
-    account.ses.putEmailIdentityDkimSigning('sailjada.com', false);
-    account.ses.putEmailIdentityConfigurationSet('sailjada.com');
-    account.ses.tagEmailIdentity('sailjada.com', { team: 'marketing' }, ['site']);
+    rig.account.ses.putEmailIdentityFeedback('sailjada.com', false);
+    rig.account.ses.putEmailIdentityDkimSigning('sailjada.com', false);
+    rig.account.ses.putEmailIdentityConfigurationSet('sailjada.com');
+    rig.account.ses.tagEmailIdentity('sailjada.com', { team: 'marketing' }, ['site']);
     await ses().send(
       new CreateEmailIdentityPolicyCommand({
         EmailIdentity: 'sailjada.com',
@@ -86,7 +40,7 @@ describe('restoring SES identities against the simulated account', () => {
 
     // Act
     const planned = await plan('sailjada.com');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('sailjada.com');
 
     // Assert
@@ -111,11 +65,11 @@ describe('restoring SES identities against the simulated account', () => {
 
   it('creates a deleted address again with its policy: it must be verified again', async () => {
     // Arrange
-    account.ses.deleteIdentity('bookings@sailjada.com');
+    rig.account.ses.deleteIdentity('bookings@sailjada.com');
 
     // Act
     const planned = await plan('bookings@sailjada.com');
-    const report = await apply(planned);
+    const report = await rig.apply(planned);
     const again = await plan('bookings@sailjada.com');
 
     // Assert

@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SimulatedAccount } from '@tidemark/simulation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../src/aws/clients.js';
-import { runBaseline } from '../src/capture/baseline.js';
 import { CaptureEngine } from '../src/capture/engine.js';
 import { mapEvent } from '../src/events/map.js';
 import { parseEventInput } from '../src/events/parse.js';
@@ -17,36 +11,13 @@ import { s3Bucket } from '../src/resources/s3-bucket.js';
 import { applyRestore, restoreUserAgent } from '../src/restore/apply.js';
 import { dependencyOrder } from '../src/restore/order.js';
 import { planRestore } from '../src/restore/plan.js';
-import { LocalKeySealer } from '../src/secrets/sealer.js';
-import { VersionStore } from '../src/store/version-store.js';
+import { restoreRig } from './support/restore-rig.js';
 
 const CAPTURED = registry.filter((definition) => ['s3', 'lambda'].includes(definition.service.name));
-const REGIONS = ['us-east-1'];
 const HOME_PAGE = 'queenofsandiego.com/index.html';
 
 describe('restore: plan, then apply', () => {
-  let folder: string;
-  let account: SimulatedAccount;
-  let store: VersionStore;
-  let engine: CaptureEngine;
-  let v1: Date;
-  const sealer = new LocalKeySealer(randomBytes(32));
-
-  beforeEach(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'tidemark-restore-'));
-    account = await SimulatedAccount.start();
-    store = await VersionStore.open(path.join(folder, 'store'), {
-      cacheDirectory: path.join(folder, 'cache'),
-    });
-    engine = await CaptureEngine.create({ store, clients: new AwsClients(), sealer, registry: CAPTURED });
-    v1 = new Date((await runBaseline(engine, { label: 'v1.0', regions: REGIONS })).completedAt);
-  });
-
-  afterEach(async () => {
-    store.close();
-    await account.stop();
-    await rm(folder, { recursive: true, force: true });
-  });
+  const rig = restoreRig({ definitions: CAPTURED });
 
   const homePage = async () =>
     text(
@@ -57,30 +28,27 @@ describe('restore: plan, then apply', () => {
       ).Body as NodeJS.ReadableStream,
     );
   const objectRef = (id: string) => ({
-    account: account.accountId,
+    account: rig.account.accountId,
     region: 'us-east-1',
     type: 'AWS::S3::Object',
     id,
   });
   const functionRef = (id: string) => ({
-    account: account.accountId,
+    account: rig.account.accountId,
     region: 'us-east-1',
     type: 'AWS::Lambda::Function',
     id,
   });
-  const apply = (plan: Awaited<ReturnType<typeof planRestore>>, restoreId = 'r1') =>
-    applyRestore(engine, plan, {
-      restoreId,
-      sealer,
-      clients: new AwsClients({ userAgent: restoreUserAgent(restoreId) }),
-    });
 
   it('leaves alone a resource changed after the plan was made, and restores the others', async () => {
     const original = await homePage();
-    account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', { contentType: 'text/html' });
-    account.updateFunctionCode('image-resizer', { 'index.mjs': 'export const handler = async () => 2;\n' });
-    const plan = await planRestore(engine, sealer, {
-      at: v1,
+    rig.account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', {
+      contentType: 'text/html',
+    });
+    rig.account.updateFunctionCode('image-resizer', {
+      'index.mjs': 'export const handler = async () => 2;\n',
+    });
+    const plan = await rig.plan({
       resources: [objectRef(HOME_PAGE), functionRef('image-resizer')],
     });
     expect(plan.resources.map((resource) => [resource.resource.id, resource.action])).toEqual([
@@ -89,10 +57,10 @@ describe('restore: plan, then apply', () => {
     ]);
 
     // Someone else saves the page again between the plan and its application.
-    account.putObject('queenofsandiego.com', 'index.html', '<h1>edited again</h1>', {
+    rig.account.putObject('queenofsandiego.com', 'index.html', '<h1>edited again</h1>', {
       contentType: 'text/html',
     });
-    const report = await apply(plan);
+    const report = await rig.apply(plan);
 
     expect(report.resources.map((outcome) => [outcome.resource.id, outcome.status])).toEqual([
       [HOME_PAGE, 'conflict'],
@@ -102,22 +70,25 @@ describe('restore: plan, then apply', () => {
     expect(original).not.toBe('<h1>edited again</h1>');
     // The state met before the restore is stored, so the restore could itself be undone.
     const causes = (await import('../src/query/queries.js'))
-      .history(store, objectRef(HOME_PAGE))
+      .history(rig.store, objectRef(HOME_PAGE))
       .then((versions) => versions.map((version) => version.cause.kind));
     expect(await causes).toEqual(['baseline', 'restore']);
   });
 
   it('reports a denied write for its resource and restores the rest', async () => {
     const original = await homePage();
-    account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', { contentType: 'text/html' });
-    account.updateFunctionCode('image-resizer', { 'index.mjs': 'export const handler = async () => 2;\n' });
-    account.deny('s3:PutObject');
-    const plan = await planRestore(engine, sealer, {
-      at: v1,
+    rig.account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', {
+      contentType: 'text/html',
+    });
+    rig.account.updateFunctionCode('image-resizer', {
+      'index.mjs': 'export const handler = async () => 2;\n',
+    });
+    rig.account.deny('s3:PutObject');
+    const plan = await rig.plan({
       resources: [objectRef(HOME_PAGE), functionRef('image-resizer')],
     });
 
-    const report = await apply(plan);
+    const report = await rig.apply(plan);
 
     const page = report.resources.find((outcome) => outcome.resource.id === HOME_PAGE);
     expect(page?.status).toBe('failed');
@@ -133,33 +104,33 @@ describe('restore: plan, then apply', () => {
 
   it('copies an old version back in a versioned bucket, and plans nothing once restored', async () => {
     const price = objectRef('sailjada-media/documents/price-list.pdf');
-    account.putObject('sailjada-media', 'documents/price-list.pdf', 'a price list typed over', {
+    rig.account.putObject('sailjada-media', 'documents/price-list.pdf', 'a price list typed over', {
       contentType: 'text/plain',
     });
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [price] });
+    const plan = await rig.plan({ resources: [price] });
     const [step] = plan.resources[0]?.steps ?? [];
     expect(step?.operation).toBe('CopyObject');
     expect(step?.input.CopySource).toMatch(/^sailjada-media\/documents\/price-list\.pdf\?versionId=.+/);
     expect(step?.input.ContentType).toBe('application/pdf');
 
-    const report = await apply(plan);
+    const report = await rig.apply(plan);
 
     expect(report.resources[0]?.status).toBe('restored-with-differences');
     // The copy is a new version of the same bytes and settings: only the version id says so.
     expect(report.resources[0]?.differs).toEqual(['VersionId']);
-    const again = await planRestore(engine, sealer, { at: v1, resources: [price] });
+    const again = await rig.plan({ resources: [price] });
     expect(again.resources.map((resource) => [resource.action, resource.steps.length])).toEqual([
       ['nothing', 0],
     ]);
   });
 
   it('keeps objects created after the moment unless --prune, which deletes them', async () => {
-    account.putObject('queenofsandiego.com', 'new-page.html', '<p>new</p>', { contentType: 'text/html' });
-    await engine.capture(objectRef('queenofsandiego.com/new-page.html'), { kind: 'drift-check' });
+    rig.account.putObject('queenofsandiego.com', 'new-page.html', '<p>new</p>', { contentType: 'text/html' });
+    await rig.engine.capture(objectRef('queenofsandiego.com/new-page.html'), { kind: 'drift-check' });
     const filter = { type: 'AWS::S3::Object', idGlob: 'queenofsandiego.com/*' };
 
-    const kept = await planRestore(engine, sealer, { at: v1, filter });
-    const pruned = await planRestore(engine, sealer, { at: v1, filter, prune: true });
+    const kept = await rig.plan({ filter });
+    const pruned = await rig.plan({ filter, prune: true });
 
     const newPage = (plan: typeof kept) =>
       plan.resources.find((resource) => resource.resource.id === 'queenofsandiego.com/new-page.html');
@@ -169,25 +140,27 @@ describe('restore: plan, then apply', () => {
       ['DeleteObject', { Bucket: 'queenofsandiego.com', Key: 'new-page.html' }],
     ]);
     expect(pruned.resources.filter((resource) => resource.action !== 'nothing')).toHaveLength(1);
-    const report = await apply(pruned);
+    const report = await rig.apply(pruned);
     expect(report.resources.filter((outcome) => outcome.status !== 'skipped').map((o) => o.status)).toEqual([
       'restored',
     ]);
-    expect(store.latest(objectRef('queenofsandiego.com/new-page.html'))?.record.deleted).toBe(true);
+    expect(rig.store.latest(objectRef('queenofsandiego.com/new-page.html'))?.record.deleted).toBe(true);
   });
 
   it("restores into another account with copy.account, through that account's engine, the first left as stored", async () => {
     const other = '210987654321';
     const into = await CaptureEngine.create({
-      store,
+      store: rig.store,
       clients: new AwsClients(),
-      sealer,
+      sealer: rig.sealer,
       registry: CAPTURED,
       account: other,
     });
-    account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', { contentType: 'text/html' });
-    const plan = await planRestore(into, sealer, {
-      at: v1,
+    rig.account.putObject('queenofsandiego.com', 'index.html', '<h1>edited</h1>', {
+      contentType: 'text/html',
+    });
+    const plan = await planRestore(into, rig.sealer, {
+      at: rig.v1,
       resources: [objectRef(HOME_PAGE)],
       copy: { account: other },
     });
@@ -197,26 +170,28 @@ describe('restore: plan, then apply', () => {
 
     const report = await applyRestore(into, plan, {
       restoreId: 'r3',
-      sealer,
+      sealer: rig.sealer,
       clients: new AwsClients({ userAgent: restoreUserAgent('r3') }),
     });
 
     expect(report.resources.map((outcome) => [outcome.target.account, outcome.status])).toEqual([
       [other, 'restored'],
     ]);
-    const copied = store.latest({ ...objectRef(HOME_PAGE), account: other })?.record;
+    const copied = rig.store.latest({ ...objectRef(HOME_PAGE), account: other })?.record;
     expect(copied?.cause).toEqual({ kind: 'restore', restoreId: 'r3', phase: 'after', at: plan.at });
-    expect(store.latest(objectRef(HOME_PAGE))?.record.cause.kind).toBe('baseline');
+    expect(rig.store.latest(objectRef(HOME_PAGE))?.record.cause.kind).toBe('baseline');
   });
 
   it("marks the restore's own calls in CloudTrail, so their events say which restore made them", async () => {
-    account.updateFunctionCode('image-resizer', { 'index.mjs': 'export const handler = async () => 2;\n' });
-    const plan = await planRestore(engine, sealer, { at: v1, resources: [functionRef('image-resizer')] });
-    const seen = account.events().length;
+    rig.account.updateFunctionCode('image-resizer', {
+      'index.mjs': 'export const handler = async () => 2;\n',
+    });
+    const plan = await rig.plan({ resources: [functionRef('image-resizer')] });
+    const seen = rig.account.events().length;
 
-    await apply(plan, '0badc0ffee42');
+    await rig.apply(plan, '0badc0ffee42');
 
-    const causes = account
+    const causes = rig.account
       .events()
       .slice(seen)
       .flatMap((event) => parseEventInput(JSON.stringify(event), 'test'))
