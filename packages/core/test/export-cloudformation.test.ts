@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportCloudFormation } from '../src/export/cloudformation.js';
+import { cloudFormationLimitWarnings } from '../src/export/limits.js';
 import type { ExportReferences } from '../src/export/types.js';
 import { writeExport } from '../src/export/write.js';
 import { iamRole } from '../src/resources/iam-role.js';
@@ -505,5 +506,25 @@ describe('exportCloudFormation', () => {
       { resource: ROLE, reason: 'no CloudFormation mapping in Tidemark yet' },
     ]);
     expect((await readdir(folder)).sort()).toEqual(['cache', 'store']);
+  });
+});
+
+describe('CloudFormation quotas', () => {
+  const template = (resources: number, parameters: number): JsonObject => ({
+    Parameters: Object.fromEntries(
+      Array.from({ length: parameters }, (_, i) => [`P${i}`, { Type: 'String' }]),
+    ),
+    Resources: Object.fromEntries(
+      Array.from({ length: resources }, (_, i) => [`R${i}`, { Type: 'AWS::SNS::Topic' }]),
+    ),
+  });
+
+  it('says nothing of a template a stack can hold, and what to do when one cannot', () => {
+    expect(cloudFormationLimitWarnings(template(500, 200), 1_048_576)).toEqual([]);
+    expect(cloudFormationLimitWarnings(template(501, 201), 1_048_577)).toEqual([
+      'the template declares 501 resources and a stack holds at most 500: export part of it at a time (--type, --id)',
+      'the template declares 201 parameters and a stack takes at most 200: export fewer functions with secrets at a time (--id)',
+      'the template is 1048577 bytes and CloudFormation reads at most 1048576 from S3: export part of it at a time (--type, --id)',
+    ]);
   });
 });

@@ -1,6 +1,9 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { InputError } from '@tidemark/core/errors';
 import {
   type CloudFormationExport,
+  cloudFormationLimitWarnings,
   type ExportedResource,
   ExportFiles,
   exportCloudFormation,
@@ -65,6 +68,9 @@ export const exportState: Action<ExportOptions> = async ({ session, options, io 
   };
   if (options.json) io.out(JSON.stringify(summary, null, 2));
   else renderExport(io, options, summary);
+  const templateBytes = (await stat(path.join(written.directory, ExportFiles.TEMPLATE))).size;
+  for (const warning of cloudFormationLimitWarnings(exported.template, templateBytes))
+    io.err(printable(`warning: ${warning}`));
   if (summary.regions.length > 1)
     io.err(
       printable(

@@ -8,6 +8,7 @@ export {
   NO_MAPPING,
   type NotDescribed,
 } from './cloudformation.js';
+export { CLOUDFORMATION_LIMITS, cloudFormationLimitWarnings } from './limits.js';
 export { ASSETS_BUCKET_PARAMETER, logicalId } from './mapping.js';
 export type {
   AssetUse,
