@@ -331,7 +331,7 @@ describe('IAM user and managed policy restore plans', () => {
       InlinePolicies: {},
       AttachedPolicies: { [BOOKING_DATA]: { PolicyName: 'booking-data', PolicyArn: BOOKING_DATA } },
       Groups: ['developers'],
-      AccessKeys: { AKIACAROL00000000001: { AccessKeyId: 'AKIACAROL00000000001', Status: 'Active' } },
+      AccessKeys: { 'carol-key-1': { AccessKeyId: 'carol-key-1', Status: 'Active' } },
       LoginProfile: { PasswordResetRequired: false },
       MFADevices: {},
       SSHPublicKeys: {},
