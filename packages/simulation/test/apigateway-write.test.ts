@@ -13,8 +13,9 @@ import {
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 const API = 'k3x9q2m7ab';
 const HANDLER_URI =
@@ -372,14 +373,7 @@ describe('simulated API Gateway deployments and stages', () => {
     );
 
     // Assert
-    const records = account
-      .events()
-      .slice(before)
-      .filter(
-        (event): event is EventBridgeApiCallEnvelope =>
-          event['detail-type'] === 'AWS API Call via CloudTrail',
-      )
-      .map((event) => event.detail);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'apigateway.amazonaws.com',

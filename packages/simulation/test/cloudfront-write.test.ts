@@ -9,8 +9,9 @@ import {
   UpdateDistributionCommand,
 } from '@aws-sdk/client-cloudfront';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 let account: SimulatedAccount;
 let cloudFront: CloudFrontClient;
@@ -33,17 +34,6 @@ async function readConfig(Id: string): Promise<{ config: DistributionConfig; eta
   );
   if (!config || !ETag) throw new Error(`no configuration for ${Id}`);
   return { config, etag: ETag };
-}
-
-/** The CloudTrail records of the calls made since `before` events. */
-function recordsSince(before: number) {
-  return account
-    .events()
-    .slice(before)
-    .filter(
-      (event): event is EventBridgeApiCallEnvelope => event['detail-type'] === 'AWS API Call via CloudTrail',
-    )
-    .map((event) => event.detail);
 }
 
 async function tagsOf(arn: string): Promise<Array<[string | undefined, string | undefined]>> {
@@ -180,7 +170,7 @@ describe('simulated CloudFront UpdateDistribution', () => {
     );
 
     // Assert
-    const records = recordsSince(before);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'cloudfront.amazonaws.com',
@@ -240,7 +230,7 @@ describe('simulated CloudFront TagResource and UntagResource', () => {
     await cloudFront.send(new UntagResourceCommand({ Resource: arn, TagKeys: { Items: ['team'] } }));
 
     // Assert
-    expect(recordsSince(before)).toMatchObject([
+    expect(cloudTrailRecordsSince(account, before)).toMatchObject([
       {
         eventName: 'TagResource2020_05_31',
         requestParameters: { resource: arn, tags: { items: [{ key: 'team', value: 'web' }] } },

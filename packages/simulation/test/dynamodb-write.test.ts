@@ -7,8 +7,9 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -147,14 +148,7 @@ describe('simulated DynamoDB BatchWriteItem', () => {
     );
 
     // Assert
-    const records = account
-      .events()
-      .slice(before)
-      .filter(
-        (event): event is EventBridgeApiCallEnvelope =>
-          event['detail-type'] === 'AWS API Call via CloudTrail',
-      )
-      .map((event) => event.detail);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'dynamodb.amazonaws.com',

@@ -11,8 +11,9 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 const ACCOUNT = '123456789012';
 const NIGHTLY_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/nightly-report`;
@@ -249,14 +250,7 @@ describe('simulated EventBridge DeleteRule and tags', () => {
     await events.send(new RemoveTargetsCommand({ Rule: 'nightly-report', Ids: ['booking-handler'] }));
 
     // Assert
-    const records = account
-      .events()
-      .slice(before)
-      .filter(
-        (event): event is EventBridgeApiCallEnvelope =>
-          event['detail-type'] === 'AWS API Call via CloudTrail',
-      )
-      .map((event) => event.detail);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'events.amazonaws.com',

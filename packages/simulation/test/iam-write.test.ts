@@ -39,8 +39,9 @@ import {
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 const ACCOUNT = '123456789012';
 const SITE_PUBLISH = `arn:aws:iam::${ACCOUNT}:policy/site-publish`;
@@ -62,17 +63,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await account.stop();
 });
-
-/** The CloudTrail records of the events emitted since `before`. */
-function recordsSince(before: number) {
-  return account
-    .events()
-    .slice(before)
-    .filter(
-      (event): event is EventBridgeApiCallEnvelope => event['detail-type'] === 'AWS API Call via CloudTrail',
-    )
-    .map((event) => event.detail);
-}
 
 async function roleTags(RoleName: string) {
   return (await iam.send(new GetRoleCommand({ RoleName }))).Role?.Tags;
@@ -350,7 +340,7 @@ describe('simulated IAM role writes', () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'report-runner', AssumeRolePolicyDocument: EC2_TRUST }));
 
     // Assert
-    const records = recordsSince(before);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'iam.amazonaws.com',

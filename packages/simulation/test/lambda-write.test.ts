@@ -15,8 +15,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, MEDIA_BUCKET, SimulatedAccount } from '../src/index.js';
+import { MEDIA_BUCKET, SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function';
 
@@ -43,17 +44,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await account.stop();
 });
-
-/** The CloudTrail records emitted since `before` events, oldest first. */
-function recordsSince(before: number) {
-  return account
-    .events()
-    .slice(before)
-    .filter(
-      (event): event is EventBridgeApiCallEnvelope => event['detail-type'] === 'AWS API Call via CloudTrail',
-    )
-    .map((event) => event.detail);
-}
 
 describe('simulated Lambda UpdateFunctionCode', () => {
   it('deploys the zip: GetFunction reports its CodeSha256 and its Code.Location serves its bytes', async () => {
@@ -172,7 +162,7 @@ describe('simulated Lambda UpdateFunctionCode', () => {
     );
 
     // Assert
-    const [record] = recordsSince(before);
+    const [record] = cloudTrailRecordsSince(account, before);
     expect(record).toMatchObject({
       eventSource: 'lambda.amazonaws.com',
       eventName: 'UpdateFunctionCode20150331v2',
@@ -361,7 +351,7 @@ describe('simulated Lambda UpdateFunctionConfiguration', () => {
     );
 
     // Assert
-    const [record] = recordsSince(before);
+    const [record] = cloudTrailRecordsSince(account, before);
     expect(record).toMatchObject({
       eventName: 'UpdateFunctionConfiguration20150331v2',
       requestParameters: { functionName: 'email-sender', timeout: 30, environment: {} },
@@ -410,7 +400,7 @@ describe('simulated Lambda CreateFunction', () => {
       Environment: { Variables: { SES_FROM: 'bookings@queenofsandiego.com' } },
     });
     expect(fn.Tags).toEqual({ app: 'queenofsandiego' });
-    const [record] = recordsSince(before);
+    const [record] = cloudTrailRecordsSince(account, before);
     expect(record).toMatchObject({
       eventName: 'CreateFunction20150331',
       requestParameters: { functionName: 'email-sender', code: {}, environment: {} },

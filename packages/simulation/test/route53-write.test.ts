@@ -9,8 +9,9 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 let account: SimulatedAccount;
 let route53: Route53Client;
@@ -211,14 +212,8 @@ describe('simulated Route 53 ChangeResourceRecordSets', () => {
     const { ChangeInfo } = await changeSailjada(SHOP_A);
 
     // Assert
-    const records = account
-      .events()
-      .slice(before)
-      .filter(
-        (event): event is EventBridgeApiCallEnvelope =>
-          event['detail-type'] === 'AWS API Call via CloudTrail',
-      );
-    expect(records.map((event) => event.detail)).toMatchObject([
+    const records = cloudTrailRecordsSince(account, before);
+    expect(records).toMatchObject([
       {
         eventSource: 'route53.amazonaws.com',
         eventName: 'ChangeResourceRecordSets',
@@ -242,7 +237,7 @@ describe('simulated Route 53 ChangeResourceRecordSets', () => {
         responseElements: { changeInfo: { id: ChangeInfo?.Id, status: 'PENDING' } },
       },
     ]);
-    expect(records[0]?.detail.userAgent).toMatch(/(^| )tidemark\/1( |$)/);
+    expect(records[0]?.userAgent).toMatch(/(^| )tidemark\/1( |$)/);
   });
 
   it('counts against the request rate like the other calls', async () => {

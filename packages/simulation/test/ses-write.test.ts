@@ -14,8 +14,9 @@ import {
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeApiCallEnvelope, SimulatedAccount } from '../src/index.js';
+import { SimulatedAccount } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { cloudTrailRecordsSince } from './support/trail.js';
 
 const ACCOUNT = '123456789012';
 const SAILJADA_ARN = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/sailjada.com`;
@@ -307,14 +308,7 @@ describe('simulated SES identity settings', () => {
     await ses.send(new UntagResourceCommand({ ResourceArn: SAILJADA_ARN, TagKeys: ['site'] }));
 
     // Assert
-    const records = account
-      .events()
-      .slice(before)
-      .filter(
-        (event): event is EventBridgeApiCallEnvelope =>
-          event['detail-type'] === 'AWS API Call via CloudTrail',
-      )
-      .map((event) => event.detail);
+    const records = cloudTrailRecordsSince(account, before);
     expect(records).toMatchObject([
       {
         eventSource: 'ses.amazonaws.com',
